@@ -1,0 +1,140 @@
+# pkish — hand-written, non-recursive GNU Makefile.
+#
+#   make            build build/pkish (installs Debian build packages if root)
+#   make run        set up, build and start pkish on the default device
+#   make check      set up, build and run every test; last line "N passed, N failed"
+#   make check-asan the same with address + undefined-behaviour sanitizers
+#   make bench      benchmarks (never part of check)
+#   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
+#   make install    PREFIX (/usr/local) and DESTDIR honoured
+#
+# configure (autoconf) runs in the build directory and writes config.mk and
+# config.h there; nothing generated lives in the source tree except the
+# `configure` script itself (ignored by git).
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+DEVICE   ?= $(or $(PKISH_DEVICE),device)
+SANITIZE ?=
+WERROR   ?= -Werror
+
+NOCONF_GOALS := clean distclean help
+ifeq ($(filter-out $(NOCONF_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+-include $(BUILD)/config.mk
+endif
+
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CFLAGS   ?= -O2 -g
+PK_CFLAGS := -std=c11 -Wall -Wextra $(WERROR) -Wno-unused-parameter \
+             -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+             -Wno-format-nonliteral -pthread $(SANFLAGS)
+PK_CPPFLAGS := -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
+               -I$(BUILD) -I. $(OPENSSL_CFLAGS) $(MHD_CFLAGS) $(EDIT_CFLAGS)
+PK_LDFLAGS := -pthread $(SANFLAGS) $(LDFLAGS_CONF)
+PK_LIBS := $(MHD_LIBS) $(EDIT_LIBS) $(OPENSSL_LIBS) $(LIBS_CONF) -lpthread
+
+all: $(BUILD)/pkish
+
+# ---- modules ---------------------------------------------------------------
+timers_SRCS :=
+core_SRCS :=
+scep_SRCS :=
+cli_SRCS :=
+cli_MAIN :=
+UNIT_TESTS :=
+TOOLS :=
+include timers/module.mk core/module.mk scep/module.mk cli/module.mk tests/module.mk
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB_timers := $(BUILD)/libtimers.a
+LIB_core   := $(BUILD)/libcore.a
+LIB_scep   := $(BUILD)/libscep.a
+LIB_cli    := $(BUILD)/libcli.a
+LIBS_ALL   := $(LIB_cli) $(LIB_scep) $(LIB_core) $(LIB_timers)
+
+ALL_SRCS := $(timers_SRCS) $(core_SRCS) $(scep_SRCS) $(cli_SRCS) $(cli_MAIN) \
+            $(UNIT_TESTS) $(TOOLS)
+DEPS := $(patsubst %.c,$(BUILD)/obj/%.d,$(ALL_SRCS))
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(PK_CPPFLAGS) $(CPPFLAGS) $(PK_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB_timers): $(call obj,$(timers_SRCS))
+$(LIB_core):   $(call obj,$(core_SRCS))
+$(LIB_scep):   $(call obj,$(scep_SRCS))
+$(LIB_cli):    $(call obj,$(cli_SRCS))
+$(LIBS_ALL):
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/pkish: $(call obj,$(cli_MAIN)) $(LIBS_ALL)
+	$(CC) $(PK_LDFLAGS) -o $@ $(call obj,$(cli_MAIN)) $(LIBS_ALL) $(PK_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(PK_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PK_LIBS)
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(PK_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PK_LIBS)
+
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOLS))
+
+tests: $(BUILD)/pkish $(UNIT_BINS) $(TOOL_BINS)
+
+# ---- set-up: Debian packages, autoconf, configure --------------------------
+configure: configure.ac
+	autoreconf -fi
+	@touch $@
+
+$(BUILD)/config.mk: configure config.mk.in scripts/deps.sh
+	sh scripts/deps.sh build
+	@mkdir -p $(BUILD)
+	cd $(BUILD) && $(CURDIR)/configure --quiet --prefix=$(PREFIX)
+
+# ---- user targets -----------------------------------------------------------
+run: all
+	./$(BUILD)/pkish -d $(DEVICE)
+
+check: tests
+	@sh scripts/deps.sh check
+	@sh tests/run.sh $(BUILD)
+
+check-asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g" check
+
+bench: tests
+	@sh scripts/deps.sh bench
+	@sh tests/bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/pkish
+	install -m 0755 $(BUILD)/pkish $(DESTDIR)$(PREFIX)/bin/pkish
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/pkish/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pkish
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/pkish
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz
+
+distclean: clean
+	rm -rf configure configure~ autom4te.cache aclocal.m4 config.h.in config.h.in~
+
+help:
+	@sed -n '3,11p' Makefile
+
+.PHONY: all run check check-asan bench install uninstall clean distclean help tests fuzz
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+-include $(DEPS)

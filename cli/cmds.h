@@ -1,0 +1,45 @@
+/*
+ * cmds.h — command tables and handlers shared between the nodes_*.c files.
+ */
+#ifndef PKISH_CMDS_H
+#define PKISH_CMDS_H
+
+#include "cli/cli.h"
+
+/* nodes_device.c: clock, storage, logging, debug, reload */
+extern const struct cli_node n_clock_exec[], n_show_clock[], n_copy[], n_dir[],
+	n_erase[], n_more[], n_write[], n_debug[], n_undebug[], n_clock_config[],
+	n_logging[];
+int h_show_clock(cli_sess *s, const cli_args *a);
+int h_show_debugging(cli_sess *s, const cli_args *a);
+int h_show_logging(cli_sess *s, const cli_args *a);
+int h_show_startup(cli_sess *s, const cli_args *a);
+int h_dir(cli_sess *s, const cli_args *a);
+int h_reload(cli_sess *s, const cli_args *a);
+int h_write(cli_sess *s, const cli_args *a);
+int cli_configure_memory(cli_sess *s);
+/* Boot: replay nvram:startup-config into the session (quietly). */
+void cli_boot(cli_sess *s);
+/* Save the running-config to nvram:startup-config. */
+int cli_save_config(cli_sess *s);
+
+/* nodes_pki.c: crypto commands */
+extern const struct cli_node n_show_crypto[];
+/* The PKI part of the running-config. */
+void cli_nvgen_pki(pk_device *d, char **buf, size_t *len, size_t *cap);
+/* Bring the HTTP listener in line with `ip http server` / `ip http port`. */
+int  cli_http_apply(cli_sess *s);
+
+/* nodes_config.c */
+void cli_nvgen_general(pk_device *d, char **buf, size_t *len, size_t *cap);
+int  cli_line_length(int vty);     /* `length` of line con 0 / line vty */
+
+/* session.c: reload ends every other session (vty connections close). */
+void cli_drop_other_sessions(cli_sess *keep);
+
+/* misc */
+void cli_uptime_start(void);
+void cli_buf_printf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,1 @@
+scep_SRCS +=

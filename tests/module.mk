@@ -1,0 +1,2 @@
+UNIT_TESTS += $(wildcard tests/unit/test_*.c)
+TOOLS += $(wildcard tests/tools/*.c)

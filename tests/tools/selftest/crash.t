@@ -1,0 +1,2 @@
+## Must fail: killed by a signal.
+R#crash

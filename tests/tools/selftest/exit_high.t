@@ -1,0 +1,2 @@
+## Must fail: status >= 128 without "## exit:".
+R#exit 130

@@ -1,0 +1,3 @@
+## Must fail: wrong exit status.
+## exit: 0
+R#exit 4

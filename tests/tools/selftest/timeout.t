@@ -1,0 +1,3 @@
+## Must fail after about 1 second.
+## timeout: 1
+R#sleep 30

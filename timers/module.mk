@@ -1,0 +1,1 @@
+timers_SRCS += timers/clock.c timers/timers.c
