@@ -58,8 +58,10 @@ LIB_scep   := $(BUILD)/libscep.a
 LIB_cli    := $(BUILD)/libcli.a
 LIBS_ALL   := $(LIB_cli) $(LIB_scep) $(LIB_core) $(LIB_timers)
 
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+
 ALL_SRCS := $(timers_SRCS) $(core_SRCS) $(scep_SRCS) $(cli_SRCS) $(cli_MAIN) \
-            $(UNIT_TESTS) $(TOOLS)
+            $(UNIT_TESTS) $(TOOLS) $(BENCH_SRCS)
 DEPS := $(patsubst %.c,$(BUILD)/obj/%.d,$(ALL_SRCS))
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
@@ -85,7 +87,12 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(PK_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PK_LIBS)
 
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(PK_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PK_LIBS)
+
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOLS))
 
 tests: $(BUILD)/pkish $(UNIT_BINS) $(TOOL_BINS)
@@ -111,7 +118,7 @@ check: tests
 check-asan:
 	$(MAKE) BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g" check
 
-bench: tests
+bench: tests $(BENCH_BINS)
 	@sh scripts/deps.sh bench
 	@sh tests/bench/run.sh $(BUILD)
 

@@ -161,6 +161,7 @@ enum {
 	CLI_S_INTERACTIVE = 1 << 1,   /* a terminal: --More--, caret after prompt */
 	CLI_S_CONSOLE     = 1 << 2,   /* the console line (logging console) */
 	CLI_S_QUIET_LOGS  = 1 << 3,   /* replaying startup-config: no CONFIG_I */
+	CLI_S_REPLAY      = 1 << 4,   /* inside cli_replay_config */
 };
 
 cli_sess *cli_sess_new(pk_device *dev, const struct cli_io *io, void *io_arg,

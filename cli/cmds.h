@@ -24,7 +24,7 @@ void cli_boot(cli_sess *s);
 int cli_save_config(cli_sess *s);
 
 /* nodes_pki.c: crypto commands */
-extern const struct cli_node n_show_crypto[];
+extern const struct cli_node n_show_crypto[], n_crypto_exec[], n_crypto_config[];
 /* The PKI part of the running-config. */
 void cli_nvgen_pki(pk_device *d, char **buf, size_t *len, size_t *cap);
 /* Bring the HTTP listener in line with `ip http server` / `ip http port`. */

@@ -253,6 +253,9 @@ static int score(const struct cli_node *n, const char *tok, long long *num)
 
 	switch (n->kind) {
 	case CLI_KW:
+		/* most siblings differ in the first letter: cheap rejection */
+		if (tolower((unsigned char)n->tok[0]) != tolower((unsigned char)tok[0]))
+			return SC_NONE;
 		if (strcasecmp(n->tok, tok) == 0)
 			return SC_EXACT;
 		if (n->flags & CLI_F_HIDDEN)
@@ -322,6 +325,7 @@ struct mres {
 	int neg;
 	int in_do;
 	int ntok_cmd;                 /* tokens used by the command (not the pipe) */
+	int nargs_cmd;                /* args of the command (the pipe's are not its) */
 	cli_args args;
 	long pipe;                    /* PIPE_* */
 	const char *pipe_re;
@@ -385,6 +389,7 @@ static void match(const cli_sess *s, const struct cli_mode *mode, const char *li
 			r->node = m->last;
 			r->neg = m->neg;
 			r->ntok_cmd = i;
+			r->nargs_cmd = r->args.n;
 			m->in_pipe = 1;
 			m->table = n_pipe;
 			m->at_root = 0;
@@ -452,6 +457,9 @@ static void match(const cli_sess *s, const struct cli_mode *mode, const char *li
 		}
 		r->pipe = m->last->data;
 		r->pipe_re = r->args.v[r->args.n - 1].text;
+		/* the handler sees its own words only ("| include x" could
+		 * otherwise answer its cli_arg_has("include")) */
+		r->args.n = r->nargs_cmd;
 		r->res = MR_OK;
 		r->in_do = m->in_do;
 		return;
@@ -489,15 +497,23 @@ static void print_error(cli_sess *s, const char *line, const struct mres *r,
 		cli_raw_printf(s, "%s\n%% Invalid input detected at '^' marker.\n\n", sp);
 		break;
 	case MR_INCOMPLETE:
-		if (tk->n == 1 && (cli_mode(s)->flags & CLI_M_EXEC))
-			cli_raw_printf(s, "%% Type \"%s ?\" for a list of subcommands\n", tk->t[0].s);
-		else
+		(void)cli_error_indent(s, line);
+		if (tk->n == 1 && (cli_mode(s)->flags & CLI_M_EXEC)) {
+			/* IOS names the command in full: "sh" → "show ?". */
+			const char *w = tk->t[0].s;
+			if (r->args.n > 0 && r->args.v[0].node->kind == CLI_KW)
+				w = r->args.v[0].node->tok;
+			cli_raw_printf(s, "%% Type \"%s ?\" for a list of subcommands\n", w);
+		} else {
 			cli_raw_printf(s, "%% Incomplete command.\n\n");
+		}
 		break;
 	case MR_AMBIGUOUS:
+		(void)cli_error_indent(s, line);
 		cli_raw_printf(s, "%% Ambiguous command:  \"%.*s\"\n", r->tokend, line);
 		break;
 	case MR_UNKNOWN:
+		(void)cli_error_indent(s, line);
 		cli_raw_printf(s, "%% Unknown command or computer name, or unable to find computer address\n");
 		break;
 	}
@@ -630,7 +646,8 @@ static int h_exit(cli_sess *s, const cli_args *a)
 static const char *disp(const struct cli_node *n, char *buf, size_t len)
 {
 	if (n->kind == CLI_INT && !n->tok) {
-		snprintf(buf, len, "<%lld-%lld>", n->lo, n->hi);
+		/* IOS: "<0-59>", but "<-23 - 23>" when the range goes negative */
+		snprintf(buf, len, n->lo < 0 ? "<%lld - %lld>" : "<%lld-%lld>", n->lo, n->hi);
 		return buf;
 	}
 	return n->tok;
@@ -661,41 +678,45 @@ static void sort_nodes(const struct cli_node **v, int n)
 	}
 }
 
+/* The command (after `do`) is show: its help offers "| Output modifiers". */
 static int first_is_show(const struct toks *tk, const struct mstate *m)
 {
-	(void)m;
-	return tk->n > 0 && strncasecmp(tk->t[0].s, "sh", 2) == 0 &&
-	       strncasecmp("show", tk->t[0].s, strlen(tk->t[0].s)) == 0;
+	int i = m->in_do ? 1 : 0;
+
+	return tk->n > i && strncasecmp(tk->t[i].s, "sh", 2) == 0 &&
+	       strncasecmp("show", tk->t[i].s, strlen(tk->t[i].s)) == 0;
 }
 
-void cli_help(cli_sess *s, const char *line)
+/* Help in one mode.  Returns 1 when it printed the help; 0 when this mode
+ * has none for the line, with the failure in *err (MR_INVALID/AMBIGUOUS at
+ * a column, or HELP_NONE: the words parse but nothing matches the rest). */
+#define HELP_NONE (-1)
+
+static int help_in(cli_sess *s, const struct cli_mode *mode, const char *line,
+		   const struct toks *tk, struct mres *err)
 {
-	struct toks tk;
 	struct mres r;
 	struct mstate m;
 	const struct cli_node *cand[MAX_CAND], *list[MAX_CAND];
-	const struct cli_mode *mode = cli_mode(s);
 	int nc, n = 0, i, complete_words, width = 0, cr;
 	char b[64];
 
-	if (tokenize(line, &tk) < 0)
-		return;
-	complete_words = tk.trailing_space || tk.n == 0 ? tk.n : tk.n - 1;
-	match(s, mode, line, &tk, complete_words, &r, &m);
+	complete_words = tk->trailing_space || tk->n == 0 ? tk->n : tk->n - 1;
+	match(s, mode, line, tk, complete_words, &r, &m);
 	if (r.res != MR_OK && r.res != MR_EMPTY && r.res != MR_INCOMPLETE) {
 		/* IOS: the words before the '?' do not parse. */
-		if (r.res == MR_AMBIGUOUS) {
-			print_error(s, line, &r, &tk);
-		} else {
-			r.res = MR_INVALID;
-			print_error(s, line, &r, &tk);
-		}
-		return;
+		*err = r;
+		if (r.res != MR_AMBIGUOUS)
+			err->res = MR_INVALID;
+		return 0;
 	}
+	memset(err, 0, sizeof *err);
+	err->res = HELP_NONE;
+	err->col = tk->n > 0 ? tk->t[tk->n - 1].col : 0;
 	nc = candidates(&m, cand);
-	if (complete_words < tk.n) {
+	if (complete_words < tk->n) {
 		/* "sh?": the words that start with the partial one. */
-		const char *part = tk.t[tk.n - 1].s;
+		const char *part = tk->t[tk->n - 1].s;
 		size_t pl = strlen(part);
 		int col = 0;
 		for (i = 0; i < nc; i++) {
@@ -712,10 +733,8 @@ void cli_help(cli_sess *s, const char *line)
 				    score(cand[i], part, &num) != SC_NONE)
 					list[n++] = cand[i];
 		}
-		if (n == 0) {
-			cli_raw_printf(s, "%% Unrecognized command\n");
-			return;
-		}
+		if (n == 0)
+			return 0;
 		sort_nodes(list, n);
 		for (i = 0; i < n; i++) {
 			const char *d = disp(list[i], b, sizeof b);
@@ -727,7 +746,7 @@ void cli_help(cli_sess *s, const char *line)
 			col += (int)strlen(d) + 2;
 		}
 		cli_raw_printf(s, "\n\n");
-		return;
+		return 1;
 	}
 	for (i = 0; i < nc; i++)
 		if (!(cand[i]->flags & CLI_F_HIDDEN))
@@ -741,11 +760,11 @@ void cli_help(cli_sess *s, const char *line)
 		if (w > width)
 			width = w;
 	}
-	if (cr && !m.in_pipe && first_is_show(&tk, &m) && width < 1)
+	if (cr && !m.in_pipe && first_is_show(tk, &m) && width < 1)
 		width = 1;
 	if (n == 0 && !cr) {
-		cli_raw_printf(s, "%% Unrecognized command\n");
-		return;
+		err->col = (int)strlen(line);
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		const char *d = disp(list[i], b, sizeof b);
@@ -755,14 +774,41 @@ void cli_help(cli_sess *s, const char *line)
 			cli_raw_printf(s, "  %s\n", d);
 	}
 	if (cr) {
-		if (!m.in_pipe && ((mode->flags & CLI_M_EXEC) || m.in_do) && first_is_show(&tk, &m))
+		if (!m.in_pipe && ((mode->flags & CLI_M_EXEC) || m.in_do) && first_is_show(tk, &m))
 			cli_raw_printf(s, "  %-*s  %s\n", width, "|", "Output modifiers");
 		cli_raw_printf(s, "  <cr>\n");
 	}
 	cli_raw_printf(s, "\n");
+	return 1;
 }
 
-char *cli_complete(cli_sess *s, const char *line)
+/* Help walks up like commands do: "hostname ?" in a sub-mode describes the
+ * global command (a bare "?" lists the current mode only). */
+void cli_help(cli_sess *s, const char *line)
+{
+	struct toks tk;
+	struct mres best, r;
+	const struct cli_mode *mode = cli_mode(s), *pm;
+
+	if (tokenize(line, &tk) < 0)
+		return;
+	if (help_in(s, mode, line, &tk, &best))
+		return;
+	if (tk.n > 0 && (mode->flags & CLI_M_CONFIG)) {
+		for (pm = mode->parent; pm && (pm->flags & CLI_M_CONFIG); pm = pm->parent) {
+			if (help_in(s, pm, line, &tk, &r))
+				return;
+			if (better_error(&r, &best))
+				best = r;
+		}
+	}
+	if (best.res == HELP_NONE)
+		cli_raw_printf(s, "%% Unrecognized command\n");
+	else
+		print_error(s, line, &best, &tk);
+}
+
+static char *complete_in(cli_sess *s, const struct cli_mode *mode, const char *line)
 {
 	struct toks tk;
 	struct mres r;
@@ -775,7 +821,7 @@ char *cli_complete(cli_sess *s, const char *line)
 
 	if (tokenize(line, &tk) < 0 || tk.n == 0 || tk.trailing_space)
 		return NULL;
-	match(s, cli_mode(s), line, &tk, tk.n - 1, &r, &m);
+	match(s, mode, line, &tk, tk.n - 1, &r, &m);
 	if (r.res != MR_OK && r.res != MR_EMPTY && r.res != MR_INCOMPLETE)
 		return NULL;
 	part = tk.t[tk.n - 1].s;
@@ -816,6 +862,20 @@ char *cli_complete(cli_sess *s, const char *line)
 	out[common - pl] = n == 1 ? ' ' : '\0';
 	out[common - pl + 1] = '\0';
 	return out;
+}
+
+/* TAB walks up as well: "hostn<TAB>" in a sub-mode completes "hostname". */
+char *cli_complete(cli_sess *s, const char *line)
+{
+	const struct cli_mode *mode = cli_mode(s), *pm;
+	char *out = complete_in(s, mode, line);
+
+	if (out || !(mode->flags & CLI_M_CONFIG))
+		return out;
+	for (pm = mode->parent; pm && (pm->flags & CLI_M_CONFIG); pm = pm->parent)
+		if ((out = complete_in(s, pm, line)) != NULL)
+			return out;
+	return NULL;
 }
 
 /* ---- arguments -------------------------------------------------------------- */

@@ -174,6 +174,17 @@ int pkish_looks_like_config(const char *text)
 	return 0;
 }
 
+/* The pid, for people and scripts; the lock itself is the flock (a killed
+ * device releases it, so a stale file never blocks a restart). */
+static void write_pid(int fd)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) != n)
+		(void)0;
+}
+
 static int lock_device(const char *dir)
 {
 	char path[4200];
@@ -187,14 +198,7 @@ static int lock_device(const char *dir)
 		close(fd);
 		return -1;
 	}
-	/* The pid, for people; the lock itself is the flock (a killed device
-	 * releases it, so a stale file never blocks a restart). */
-	{
-		char buf[32];
-		int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-		if (ftruncate(fd, 0) == 0 && write(fd, buf, (size_t)n) != n)
-			(void)0;
-	}
+	write_pid(fd);
 	return fd;
 }
 
@@ -299,7 +303,9 @@ static int run_file_local(cli_sess *s, struct batch *b, const char *file)
 
 int main(int argc, char **argv)
 {
-	struct opts o;
+	/* static: o.cmds lives as long as the process, whichever of the many
+	 * returns below ends it (LeakSanitizer then sees it reachable) */
+	static struct opts o;
 	char sock[4200];
 	pk_device *dev = NULL;
 	cli_sess *s = NULL;
@@ -356,6 +362,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%% Device %s is already running (use --attach or -c)\n", o.dir);
 		return 1;
 	}
+	rc = 0;   /* no device answered the client attempts above */
 
 	if (o.daemon) {
 		pid_t pid;
@@ -380,6 +387,7 @@ int main(int argc, char **argv)
 		}
 		close(ready[0]);
 		setsid();
+		write_pid(lockfd);   /* the daemon's pid, not the parent's */
 		{
 			int nul = open("/dev/null", O_RDWR);
 			char logp[4300];

@@ -62,7 +62,8 @@ static int h_http_port(cli_sess *s, const cli_args *a)
 {
 	long long port = cli_arg_int(a, "port", 80);
 
-	if (port != 80 && port < 1024)
+	/* (the no form has only the keyword "port", whose value reads as 0) */
+	if (!a->neg && port != 80 && port < 1024)
 		return cli_invalid_arg(s, a, cli_arg_index(a, "port"));
 	pk_device_set_http_port(cli_dev(s), a->neg ? 80 : (int)port);
 	return cli_http_apply(s);
@@ -140,7 +141,9 @@ static int h_line_sync(cli_sess *s, const cli_args *a)
 static int h_line_history(cli_sess *s, const cli_args *a)
 {
 	cur_line(s)->history = a->neg ? 10 : (int)cli_arg_int(a, "size", 10);
-	cli_set_history_size(s, cur_line(s)->history);
+	/* The session's own history follows its own line only. */
+	if ((strcmp(cli_ctx(s), "vty") == 0) == !(cli_opts(s) & CLI_S_CONSOLE))
+		cli_set_history_size(s, cur_line(s)->history);
 	return 0;
 }
 
@@ -217,6 +220,7 @@ static const struct cli_node n_hostname[] = {
 
 const struct cli_node n_config[] = {
 	KW("clock", "Configure time-of-day clock", n_clock_config, NULL),
+	KW("crypto", "Encryption module", n_crypto_config, NULL),
 	KWF("hostname", "Set system's network name", CLI_F_NEG_END, n_hostname, h_hostname),
 	KW("ip", "Global IP configuration subcommands", n_ip, NULL),
 	KW("line", "Configure a terminal line", n_line, NULL),

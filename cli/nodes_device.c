@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "cli/cmds.h"
+#include "cli/pkish.h"
+#include "cli/show_pki.h"
 
 #define NVRAM_SIZE 262136L
 #define STARTUP_URL "nvram:startup-config"
@@ -134,7 +136,7 @@ static int h_calendar_valid(cli_sess *s, const cli_args *a)
 }
 
 static const struct cli_node n_tz_min[] = {
-	INT("minutes", 0, 59, "Minutes difference from UTC", NULL, h_clock_timezone),
+	INT("minutes", 0, 59, "Minutes offset from UTC", NULL, h_clock_timezone),
 	END_TABLE
 };
 static const struct cli_node n_tz_hours[] = {
@@ -186,8 +188,12 @@ int cli_save_config(cli_sess *s)
 		return pk_err_set(PK_ENOMEM, "out of memory");
 	rc = write_url(s, STARTUP_URL, body, strlen(body));
 	free(body);
-	if (rc == 0)
+	if (rc == 0) {
 		pk_device_set_modified(cli_dev(s), 0);
+		if (cli_pki())
+			pk_pki_saved(cli_pki());
+		show_mark_saved(pk_device_now(cli_dev(s)));
+	}
 	return rc;
 }
 
@@ -309,7 +315,9 @@ static int h_copy(cli_sess *s, const cli_args *a)
 		if (!data)
 			return cli_error(s, "Out of memory");
 	} else if ((rc = read_url(s, src, &data, &len)) < 0) {
-		return cli_error(s, "Error opening %s (%s)", src, pk_err_msg());
+		/* like more: no host path in the message */
+		return cli_error(s, "Error opening %s (%s)", src,
+				 rc == PK_ENOENT ? "No such file or directory" : pk_err_msg());
 	}
 	if (dst_run) {
 		int failed;
@@ -484,6 +492,7 @@ void cli_boot(cli_sess *s)
 	cli_replay_config(s, "startup-config", data);
 	cli_set_opts(s, opts);
 	pk_device_set_modified(cli_dev(s), 0);
+	show_mark_saved(pk_device_now(cli_dev(s)));
 	free(data);
 }
 
@@ -504,6 +513,7 @@ int h_reload(cli_sess *s, const cli_args *a)
 		return 0;
 	pk_log(PK_LOG_NOTICE, "%%SYS-5-RELOAD: Reload requested by %s. Reload Reason: Reload Command.",
 	       cli_sess_name(s));
+	cli_flush_async(s);     /* the message goes out before the device restarts */
 	cli_walkup(s, &cli_mode_exec);
 	cli_drop_other_sessions(s);
 	pk_device_reset(d);
@@ -540,8 +550,9 @@ static int h_logging(cli_sess *s, const cli_args *a)
 	} else if (strcmp(what, "buffered") == 0) {
 		if (a->neg)
 			pk_log_buffer_set(0, PK_LOG_DEBUG);
-		else
-			pk_log_buffer_set((size_t)cli_arg_int(a, "size", 8192), lvl);
+		else	/* a new level alone keeps the buffer (and its size) */
+			pk_log_buffer_set((size_t)cli_arg_int(a, "size", pk_log_buffer_size()
+					  ? (long long)pk_log_buffer_size() : 8192), lvl);
 	}
 	return 0;
 }

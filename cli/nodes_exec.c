@@ -228,6 +228,7 @@ const struct cli_node n_exec[] = {
 	KWF("clock", "Manage the system clock", CLI_F_PRIV, n_clock_exec, NULL),
 	KWF("configure", "Enter configuration mode", CLI_F_PRIV, n_configure, h_configure),
 	KWF("copy", "Copy from one file to another", CLI_F_PRIV, n_copy, NULL),
+	KWF("crypto", "Encryption related commands.", CLI_F_PRIV, n_crypto_exec, NULL),
 	KWF("debug", "Debugging functions (see also 'undebug')", CLI_F_PRIV | CLI_F_NEG, n_debug, NULL),
 	KWF("dir", "List files on a filesystem", CLI_F_PRIV, n_dir, h_dir),
 	KW("disable", "Turn off privileged commands", NULL, h_disable),

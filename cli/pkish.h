@@ -16,5 +16,7 @@ int  pkish_looks_like_config(const char *text);
 int  pkish_services_init(pk_device *dev, const char *http_bind);
 void pkish_services_stop(pk_device *dev);
 const char *pkish_http_bind(void);
+/* The device's PKI engine (NULL before services start). */
+pk_pki *cli_pki(void);
 
 #endif

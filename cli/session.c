@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "cli/cmds.h"
+#include "cli/pkish.h"
 
 #define MAX_DEPTH 8
 #define HIST_MAX 256
@@ -45,6 +46,8 @@ struct cli_sess {
 	/* replay position for error messages */
 	char replay_name[64];
 	int replay_line;
+	char replay_text[512];    /* the line being replayed (for cli_error) */
+	int replay_shown;         /* its "NAME line N:" context was printed */
 	/* output */
 	char *lb;                 /* partial line */
 	size_t lb_len, lb_cap;
@@ -137,15 +140,14 @@ static void log_sink(void *arg, int sev, const char *line)
 
 	if (sev > level)
 		return;
-	if (s->locked && pthread_equal(pthread_self(), s->thread)) {
-		/* Logged by this session's own command: in line, in order. */
-		s->io->write(s->io_arg, line, strlen(line));
-		s->io->write(s->io_arg, "\n", 1);
-		return;
-	}
 	pthread_mutex_lock(&s->qmu);
 	q_append(s, line);
 	pthread_mutex_unlock(&s->qmu);
+	/* Logged by this session's own command: printed when the command's
+	 * output is complete (or before its next question), as IOS's
+	 * asynchronous console logging shows it.  Otherwise wake the reader. */
+	if (s->locked && pthread_equal(pthread_self(), s->thread))
+		return;
 	if (s->io->wake)
 		s->io->wake(s->io_arg);
 }
@@ -528,10 +530,17 @@ void cli_raw_printf(cli_sess *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int replay_context(cli_sess *s, const char *line);
+
 int cli_error(cli_sess *s, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (s->replay_name[0] && !s->replay_shown) {
+		if (s->lb_len)
+			cli_write(s, "\n", 1);
+		replay_context(s, s->replay_text);
+	}
 	cli_write(s, "% ", 2);
 	va_start(ap, fmt);
 	vprint(s, 0, fmt, ap);
@@ -551,18 +560,30 @@ void cli_echo(cli_sess *s, const char *line)
 	const char *p = cli_prompt(s);
 
 	s->indent = (int)strlen(p);
+	if (s->replay_name[0]) {
+		snprintf(s->replay_text, sizeof s->replay_text, "%s", line);
+		s->replay_shown = 0;
+	}
 	if (s->opts & CLI_S_ECHO)
 		cli_raw_printf(s, "%s%s\n", p, line);
 }
 
+/* Every error while replaying a file names its line, once per line. */
+static int replay_context(cli_sess *s, const char *line)
+{
+	char pre[128];
+	int n = snprintf(pre, sizeof pre, "%s line %d: ", s->replay_name, s->replay_line);
+
+	if (!s->replay_shown)
+		cli_raw_printf(s, "%s%s\n", pre, line);
+	s->replay_shown = 1;
+	return n;
+}
+
 int cli_error_indent(cli_sess *s, const char *line)
 {
-	if (s->replay_name[0]) {
-		char pre[128];
-		int n = snprintf(pre, sizeof pre, "%s line %d: ", s->replay_name, s->replay_line);
-		cli_raw_printf(s, "%s%s\n", pre, line);
-		return n;
-	}
+	if (s->replay_name[0])
+		return replay_context(s, line);
 	if (s->opts & (CLI_S_ECHO | CLI_S_INTERACTIVE))
 		return s->indent;
 	cli_raw_printf(s, "%s\n", line);
@@ -587,6 +608,15 @@ static void exec_timestamp(cli_sess *s)
 	cli_printf(s, "\n");
 }
 
+/* `terminal exec prompt timestamp` stamps show commands only. */
+static int is_show(const cli_args *a)
+{
+	int i = a->n > 0 && (a->v[0].node->flags & CLI_F_DO) ? 1 : 0;
+
+	return a->n > i && a->v[i].node->kind == CLI_KW &&
+	       strcmp(a->v[i].node->tok, "show") == 0;
+}
+
 int cli_run_handler(cli_sess *s, const struct cli_node *n, const cli_args *a,
 		    long pipe, const char *pipe_re, int in_do)
 {
@@ -609,7 +639,7 @@ int cli_run_handler(cli_sess *s, const struct cli_node *n, const cli_args *a,
 	pk_device_lock(s->dev);
 	s->locked = 1;
 	s->thread = pthread_self();
-	if (s->exec_ts && ((m->flags & CLI_M_EXEC) || in_do))
+	if (s->exec_ts && ((m->flags & CLI_M_EXEC) || in_do) && is_show(a))
 		exec_timestamp(s);
 	rc = n->fn(s, a);
 	/* Timers that became due while the command ran (a frozen clock moves
@@ -620,6 +650,7 @@ int cli_run_handler(cli_sess *s, const struct cli_node *n, const cli_args *a,
 	out_flush(s);
 	s->locked = 0;
 	pk_device_unlock(s->dev);
+	cli_flush_async(s);
 	if (s->filter != PIPE_NONE) {
 		regfree(&s->re);
 		s->filter = PIPE_NONE;
@@ -639,6 +670,7 @@ int cli_run_raw(cli_sess *s, const char *line)
 	out_flush(s);
 	s->locked = 0;
 	pk_device_unlock(s->dev);
+	cli_flush_async(s);
 	if (rc < 0)
 		s->failed = 1;
 	return rc < 0 ? CLI_ERR : 0;
@@ -650,9 +682,10 @@ static int ask(cli_sess *s, const char *question, int hidden, char *buf, size_t 
 {
 	int rc, was = s->locked;
 
-	/* Pending output first: the question follows it. */
+	/* Pending output and logs first: the question follows them. */
 	if (s->lb_len)
 		cli_write(s, "\n", 1);
+	cli_flush_async(s);
 	if (was) {
 		s->locked = 0;
 		pk_device_unlock(s->dev);
@@ -711,6 +744,7 @@ int cli_replay_config(cli_sess *s, const char *name, const char *text)
 	unsigned opts = s->opts;
 
 	s->opts &= ~(unsigned)(CLI_S_ECHO | CLI_S_INTERACTIVE);
+	s->opts |= CLI_S_REPLAY;
 	if (cli_mode(s) == &cli_mode_exec)
 		cli_enter(s, &cli_mode_config, NULL);
 	while (*p) {
@@ -745,5 +779,16 @@ int cli_replay_config(cli_sess *s, const char *name, const char *text)
 		pop(s);
 	s->configured = 0;
 	s->opts = opts;
+	/* Servers enable once the whole configuration is in (their CA
+	 * certificate comes later in the file than their block). */
+	if (cli_pki()) {
+		pk_device_lock(s->dev);
+		s->locked = 1;
+		pk_pki_config_done(cli_pki());
+		pk_device_run_timers(s->dev);
+		s->locked = 0;
+		pk_device_unlock(s->dev);
+		cli_flush_async(s);
+	}
 	return failed;
 }

@@ -285,7 +285,12 @@ void term_run(const struct term_backend *be)
 
 		if (!line || count <= 0)
 			break;
-		copy = strdup(line);
+		/* ^Z ends the line without a newline of its own */
+		if (line[count - 1] != '\n')
+			term_puts("\n");
+		/* el_gets's buffer ends at count, not always at a NUL (after
+		 * ios-end, the rest of the previous line follows the ^Z) */
+		copy = strndup(line, (size_t)count);
 		if (!copy)
 			break;
 		if (copy[0] && copy[0] != '\n' && copy[0] != 0x1a)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/device.h"
 #include "core/err.h"
@@ -32,6 +33,7 @@ struct pk_device {
 	tmr_ms boot;
 	int calendar_valid;
 	char hostname[64];
+	char board_id[16];
 	char domain[256];
 	int modified;
 	int http_enabled, http_port;
@@ -85,6 +87,35 @@ static void calendar_load(pk_device *d)
 	free(data);
 }
 
+/* A stable "board ID" per device directory (the serialNumber IOS puts in
+ * certificate requests): made once from the directory's inode and the
+ * time, kept in DIR/board-id. */
+static void board_id_load(pk_device *d)
+{
+	char path[4096], *data = NULL;
+	struct timespec ts;
+	unsigned long v;
+
+	snprintf(path, sizeof path, "%s/board-id", d->dir);
+	if (pk_store_read(path, &data, NULL) == 0 && strlen(data) >= 8) {
+		snprintf(d->board_id, sizeof d->board_id, "%.8s", data);
+		free(data);
+		return;
+	}
+	free(data);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	v = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec * 2654435761u) ^ (unsigned long)getpid();
+	snprintf(d->board_id, sizeof d->board_id, "%08lu", 10000000ul + v % 90000000ul);
+	snprintf(path, sizeof path, "%s/board-id", d->dir);
+	if (pk_store_write(path, d->board_id, strlen(d->board_id), 0600) < 0)
+		pk_err_clear();
+}
+
+const char *pk_device_board_id(const pk_device *d)
+{
+	return d->board_id;
+}
+
 int pk_device_open(const char *dir, int frozen_clock, pk_device **out)
 {
 	pk_device *d;
@@ -118,6 +149,7 @@ int pk_device_open(const char *dir, int frozen_clock, pk_device **out)
 		return rc;
 	}
 	calendar_load(d);
+	board_id_load(d);
 	pk_device_reset(d);
 	d->boot = tmr_clock_now(d->clock);
 	pk_log_set_clock(d->clock);

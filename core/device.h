@@ -77,6 +77,10 @@ int  pk_device_modified(const pk_device *d);
 /* Back to factory defaults in memory (reload); storage is untouched. */
 void pk_device_reset(pk_device *d);
 
+/* The router's serial number ("Processor board ID"): 8 digits made once
+ * per device directory and kept in DIR/board-id. */
+const char *pk_device_board_id(const pk_device *d);
+
 /* When the device started (device time), for show version. */
 tmr_ms pk_device_boot_time(const pk_device *d);
 

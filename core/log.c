@@ -192,7 +192,8 @@ void pk_log_buffer_set(size_t size, int level)
 			if (ring) {
 				ring_cap = size;
 				ring_make_room(0);
-				keep = ring_len < size ? ring_len : 0;
+				/* (a buffer filled exactly to the new size is kept too) */
+				keep = ring_len <= size ? ring_len : 0;
 				memcpy(nr, ring, keep);
 			}
 			free(ring);

@@ -9,5 +9,6 @@
 #include "core/log.h"
 #include "core/store.h"
 #include "core/device.h"
+#include "core/pki.h"
 
 #endif

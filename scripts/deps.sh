@@ -12,7 +12,7 @@ case $profile in
   check|bench) pkgs="$pkgs openssl tmux expect scep iproute2 procps diffutils" ;;
 esac
 case $profile in
-  bench) pkgs="$pkgs valgrind" ;;
+  bench) pkgs="$pkgs valgrind time" ;;
 esac
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps.sh: not a Debian system; make sure these are installed: $pkgs" >&2

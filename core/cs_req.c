@@ -1,0 +1,976 @@
+/*
+ * cs_req.c — the certificate server's request database, issuance, issued
+ * certificate records and SCEP decisions (contract: pki.h "request
+ * database", "issued certificates", "SCEP decisions"; spec §1.6, §3.5,
+ * scep-conformance §0.5/§0.6, §3; choices: docs/pki-server.md).
+ *
+ * Request entries get ids 1, 2, 3 … never reused while the server lives.
+ * A pending entry carries its PKCS #10 and an `ER EXPIRE <id>` timer; a
+ * granted one its certificate.  SCEP entries are also indexed by
+ * transaction id (a hash of chains, newest first): a request whose id
+ * belongs to an entry the requester has not collected yet gets that
+ * entry's state; once collected, the id may start a new transaction.  At
+ * most CS_KEEP_COLLECTED collected entries are kept (oldest dropped).
+ *
+ * Issuance (spec §3.5): serial from the persisted counter, notBefore = now
+ * to the second (or the rollover CA's notBefore), notAfter capped at the
+ * issuing CA's notAfter, subject copied from the request byte for byte,
+ * KeyUsage digitalSignature+keyEncipherment, SubjectAltName copied from the
+ * request, AKI, SKI, CDP when configured.
+ *
+ * Database records: level names writes <serial>.cnm, level complete also
+ * <serial>.crt (DER), serial in unpadded upper-case hex.  They are read only
+ * on demand (pk_cs_issued, GetCert), never at start-up.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "core/pki_int.h"
+
+/* ---- the request table ------------------------------------------------------- */
+
+static unsigned txh(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % CS_TXH;
+}
+
+static long req_index(const pk_cs *cs, long id)
+{
+	size_t lo = 0, hi = cs->nreqs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cs->reqs[mid]->id == id)
+			return (long)mid;
+		if (cs->reqs[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static struct cs_req *req_find(const pk_cs *cs, long id)
+{
+	long i = req_index(cs, id);
+	return i >= 0 ? cs->reqs[i] : NULL;
+}
+
+/* Newest entry with this transaction id (uncollected ones only if asked). */
+static struct cs_req *req_by_txid(const pk_cs *cs, const char *txid, int uncollected)
+{
+	struct cs_req *e;
+
+	if (!txid)
+		return NULL;
+	for (e = cs->txh[txh(txid)]; e; e = e->hnext)
+		if (strcmp(e->txid, txid) == 0 && (!uncollected || !e->collected))
+			return e;
+	return NULL;
+}
+
+static void req_free(pk_cs *cs, struct cs_req *e)
+{
+	tmr_stop(pk_device_timers(cs->p->d), &e->timer);
+	if (e->txid) {
+		struct cs_req **pp = &cs->txh[txh(e->txid)];
+		while (*pp && *pp != e)
+			pp = &(*pp)->hnext;
+		if (*pp)
+			*pp = e->hnext;
+	}
+	if (e->collected)
+		cs->ncollected--;
+	free(e->subject);
+	free(e->txid);
+	free(e->csr);
+	X509_free(e->cert);
+	free(e);
+}
+
+static void req_remove_at(pk_cs *cs, size_t i)
+{
+	struct cs_req *e = cs->reqs[i];
+
+	memmove(cs->reqs + i, cs->reqs + i + 1, (cs->nreqs - i - 1) * sizeof *cs->reqs);
+	cs->nreqs--;
+	req_free(cs, e);
+}
+
+static void req_remove(pk_cs *cs, struct cs_req *e)
+{
+	long i = req_index(cs, e->id);
+
+	if (i >= 0)
+		req_remove_at(cs, (size_t)i);
+}
+
+/* The requester has its answer; drop the oldest collected entries beyond
+ * the cap. */
+static void req_collected(pk_cs *cs, struct cs_req *e)
+{
+	size_t i;
+
+	if (e->collected)
+		return;
+	e->collected = 1;
+	cs->ncollected++;
+	for (i = 0; cs->ncollected > CS_KEEP_COLLECTED && i < cs->nreqs; ) {
+		if (cs->reqs[i]->collected && cs->reqs[i] != e)
+			req_remove_at(cs, i);
+		else
+			i++;
+	}
+}
+
+void pki_cs_reqs_free(pk_cs *cs)
+{
+	while (cs->nreqs)
+		req_remove_at(cs, cs->nreqs - 1);
+	free(cs->reqs);
+	cs->reqs = NULL;
+	cs->capreqs = 0;
+}
+
+static void er_expire_cb(tmr *t, void *arg)
+{
+	struct cs_req *e = arg;
+
+	(void)t;
+	if (e->state == PK_REQ_PENDING)
+		req_remove(e->cs, e);
+}
+
+static int timers_live(const pk_cs *cs)
+{
+	return cs->enabled && tmr_clock_authoritative(pk_device_clock(cs->p->d));
+}
+
+void pki_cs_req_timers(pk_cs *cs, int arm)
+{
+	tmr_queue *q = pk_device_timers(cs->p->d);
+	size_t i;
+
+	for (i = 0; i < cs->nreqs; i++) {
+		struct cs_req *e = cs->reqs[i];
+		if (arm && e->state == PK_REQ_PENDING)
+			tmr_start(q, &e->timer, e->created + cs->cfg.life_er);
+		else
+			tmr_stop(q, &e->timer);
+	}
+}
+
+/* A new entry (state pending, or granted for an immediate grant, which the
+ * reply itself collects). */
+static int req_new(pk_cs *cs, const unsigned char *der, size_t len, X509_REQ *csr,
+		   const char *txid, int for_rollover, int state, struct cs_req **out)
+{
+	struct cs_req *e;
+	char label[40], subj[1024];
+
+	*out = NULL;
+	if (cs->nreqs == cs->capreqs) {
+		size_t nc = cs->capreqs ? cs->capreqs * 2 : 16;
+		struct cs_req **nr = realloc(cs->reqs, nc * sizeof *nr);
+		if (!nr)
+			return pk_err_set(PK_ENOMEM, "out of memory");
+		cs->reqs = nr;
+		cs->capreqs = nc;
+	}
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return pk_err_set(PK_ENOMEM, "out of memory");
+	pki_dn_format(X509_REQ_get_subject_name(csr), PKI_DN_COMMA, subj, sizeof subj);
+	e->subject = strdup(subj);
+	e->txid = txid ? strdup(txid) : NULL;
+	if (state == PK_REQ_PENDING && (e->csr = malloc(len)) != NULL) {
+		memcpy(e->csr, der, len);
+		e->csr_len = len;
+	}
+	if (!e->subject || (txid && !e->txid) || (state == PK_REQ_PENDING && !e->csr) ||
+	    pki_md5_hex(der, len, e->fp) < 0) {
+		free(e->subject);
+		free(e->txid);
+		free(e->csr);
+		free(e);
+		return pk_err_set(PK_ENOMEM, "out of memory");
+	}
+	e->cs = cs;
+	e->id = ++cs->next_id;
+	e->state = state;
+	e->for_rollover = for_rollover;
+	e->created = pk_device_now(cs->p->d);
+	snprintf(label, sizeof label, "ER EXPIRE %ld", e->id);
+	tmr_init(&e->timer, TMR_G_CS, label, er_expire_cb, e);
+	cs->reqs[cs->nreqs++] = e;
+	if (e->txid) {
+		unsigned h = txh(e->txid);
+		e->hnext = cs->txh[h];
+		cs->txh[h] = e;
+	}
+	if (state == PK_REQ_PENDING && timers_live(cs))
+		tmr_start(pk_device_timers(cs->p->d), &e->timer, e->created + cs->cfg.life_er);
+	if (state == PK_REQ_GRANTED)
+		req_collected(cs, e);
+	*out = e;
+	return 0;
+}
+
+/* ---- issuance ------------------------------------------------------------------ */
+
+/* Build the certificate for csr (unsigned) and take a reference to the
+ * key that must sign it.  The serial is allocated (and persisted) last, so
+ * a refused request costs none. */
+static int issue(pk_cs *cs, X509_REQ *csr, int rollover, X509 **tbs, EVP_PKEY **key)
+{
+	X509 *ca = rollover ? pki_cs_rca(cs) : pki_cs_ca(cs);
+	STACK_OF(X509_EXTENSION) *exts = NULL;
+	struct pki_certspec s;
+	unsigned char aki[64];
+	size_t aki_len;
+	char label[80];
+	pk_key *k;
+	tmr_ms now = pk_device_now(cs->p->d), ca_nb, ca_na;
+	int rc;
+
+	*tbs = NULL;
+	*key = NULL;
+	if (!ca)
+		return pk_err_set(PK_ESTATE, "no %sCA certificate", rollover ? "rollover " : "");
+	snprintf(label, sizeof label, "%s%s", cs->name, rollover ? "#" : "");
+	k = pk_key_find(cs->p, label);
+	if (!k)
+		return pk_err_set(PK_ESTATE, "Server key not found, waiting for (offline) key. Keypair label %s.",
+				  label);
+	ca_nb = pki_time_ms(X509_get0_notBefore(ca));
+	ca_na = pki_time_ms(X509_get0_notAfter(ca));
+	memset(&s, 0, sizeof s);
+	s.nb = rollover ? ca_nb : pki_floor_sec(now);
+	if (s.nb >= ca_na)
+		return pk_err_set(PK_ESTATE, "The CA certificate has expired");
+	s.na = s.nb + cs->cfg.life_cert < ca_na ? s.nb + cs->cfg.life_cert : ca_na;
+	rc = pki_cs_ca_key_id(ca, aki, &aki_len);
+	if (rc < 0)
+		return rc;
+	s.spki = X509_REQ_get_X509_PUBKEY(csr);
+	if (!s.spki || !X509_REQ_get0_pubkey(csr))
+		return pk_err_ossl(PK_EINVAL, "the request has no usable public key");
+	exts = X509_REQ_get_extensions(csr);
+	ERR_clear_error();
+	s.subject = X509_REQ_get_subject_name(csr);
+	s.issuer = X509_get_subject_name(ca);
+	s.aki = aki;
+	s.aki_len = aki_len;
+	s.cdp = cs->cfg.cdp_url;
+	s.req_exts = exts;
+	rc = pki_cs_serial_next(cs, &s.serial);
+	if (rc == 0)
+		rc = pki_cert_build(&s, tbs);
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	if (rc < 0)
+		return rc;
+	EVP_PKEY_up_ref(k->pkey);
+	*key = k->pkey;
+	return 0;
+}
+
+static X509_REQ *csr_parse(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509_REQ *r = d2i_X509_REQ(NULL, &p, (long)len);
+
+	if (r && p != der + len) {
+		X509_REQ_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+/* Sign a pending entry's certificate now, under the lock (manual grant). */
+static int grant_now(pk_cs *cs, struct cs_req *e)
+{
+	X509_REQ *csr = csr_parse(e->csr, e->csr_len);
+	X509 *x = NULL;
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	if (!csr)
+		return pk_err_ossl(PK_EINVAL, "request %ld: unreadable PKCS #10", e->id);
+	rc = issue(cs, csr, e->for_rollover && pki_cs_rca(cs), &x, &key);
+	if (rc == 0)
+		rc = pki_cert_sign(x, key, cs->cfg.hash);
+	if (rc == 0) {
+		X509 *y = pki_cert_reparse(x);
+		X509_free(x);
+		x = y;
+		rc = x ? 0 : PK_ECRYPTO;
+	}
+	if (rc == 0)
+		rc = pki_cs_record_cert(cs, x);
+	if (rc == 0) {
+		tmr_stop(pk_device_timers(cs->p->d), &e->timer);
+		e->state = PK_REQ_GRANTED;
+		e->cert = x;
+		x = NULL;
+		free(e->csr);
+		e->csr = NULL;
+		e->csr_len = 0;
+	}
+	X509_free(x);
+	EVP_PKEY_free(key);
+	X509_REQ_free(csr);
+	return rc;
+}
+
+/* ---- the request database API ------------------------------------------------------ */
+
+size_t pk_cs_requests(const pk_cs *cs, struct pk_req_view *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = cs->nreqs; out && i-- > 0 && n < max; n++) {
+		const struct cs_req *e = cs->reqs[i];
+		struct pk_req_view *v = &out[n];
+
+		memset(v, 0, sizeof *v);
+		v->id = e->id;
+		v->state = e->state;
+		memcpy(v->fp, e->fp, sizeof v->fp);
+		snprintf(v->subject, sizeof v->subject, "%s", e->subject);
+		v->created = e->created;
+	}
+	return cs->nreqs;
+}
+
+static int serving(const pk_cs *cs)
+{
+	if (!cs->enabled)
+		return pk_err_set(PK_ESTATE, "Certificate server %s is not enabled", cs->name);
+	if (pki_cs_dead(cs))
+		return pk_err_set(PK_ESTATE, "The CA certificate has expired");
+	return 0;
+}
+
+int pk_cs_grant(pk_cs *cs, long id)
+{
+	struct cs_req *e;
+	int rc = serving(cs), last = 0;
+	size_t i;
+
+	if (rc < 0)
+		return rc;
+	if (id >= 0) {
+		e = req_find(cs, id);
+		if (!e)
+			return pk_err_set(PK_ENOENT, "Request %ld not found", id);
+		if (e->state != PK_REQ_PENDING)
+			return pk_err_set(PK_ESTATE, "Request %ld is not pending", id);
+		return grant_now(cs, e);
+	}
+	for (i = 0; i < cs->nreqs; i++)
+		if (cs->reqs[i]->state == PK_REQ_PENDING && (rc = grant_now(cs, cs->reqs[i])) < 0)
+			last = rc;
+	return last;
+}
+
+static void reject_one(pk_cs *cs, struct cs_req *e)
+{
+	tmr_stop(pk_device_timers(cs->p->d), &e->timer);
+	e->state = PK_REQ_REJECTED;
+	free(e->csr);
+	e->csr = NULL;
+	e->csr_len = 0;
+}
+
+int pk_cs_reject(pk_cs *cs, long id)
+{
+	struct cs_req *e;
+	size_t i;
+
+	if (id >= 0) {
+		e = req_find(cs, id);
+		if (!e)
+			return pk_err_set(PK_ENOENT, "Request %ld not found", id);
+		if (e->state != PK_REQ_PENDING)
+			return pk_err_set(PK_ESTATE, "Request %ld is not pending", id);
+		reject_one(cs, e);
+		return 0;
+	}
+	for (i = 0; i < cs->nreqs; i++)
+		if (cs->reqs[i]->state == PK_REQ_PENDING)
+			reject_one(cs, cs->reqs[i]);
+	return 0;
+}
+
+int pk_cs_remove(pk_cs *cs, long id)
+{
+	long i;
+
+	if (id < 0) {
+		while (cs->nreqs)
+			req_remove_at(cs, cs->nreqs - 1);
+		return 0;
+	}
+	i = req_index(cs, id);
+	if (i < 0)
+		return pk_err_set(PK_ENOENT, "Request %ld not found", id);
+	req_remove_at(cs, (size_t)i);
+	return 0;
+}
+
+int pk_cs_submit_csr(pk_cs *cs, const unsigned char *der, size_t len, long *id)
+{
+	X509_REQ *csr = NULL;
+	struct cs_req *e;
+	int rc = serving(cs);
+
+	if (id)
+		*id = 0;
+	if (rc < 0)
+		return rc;
+	if (cs->cfg.grant == PK_GRANT_NONE)
+		return pk_err_set(PK_EDENIED, "Enrollment requests are rejected (grant none)");
+	csr = csr_parse(der, len);
+	if (!csr) {
+		rc = pk_err_ossl(PK_EINVAL, "not a valid PKCS #10 request");
+		goto out;
+	}
+	if (X509_REQ_verify(csr, X509_REQ_get0_pubkey(csr)) != 1) {
+		rc = pk_err_ossl(PK_EINVAL, "the request's signature does not verify");
+		goto out;
+	}
+	rc = req_new(cs, der, len, csr, NULL, 0, PK_REQ_PENDING, &e);
+	if (rc < 0)
+		goto out;
+	if (id)
+		*id = e->id;
+	if (cs->cfg.grant == PK_GRANT_AUTO)
+		rc = grant_now(cs, e);
+out:
+	ERR_clear_error();
+	X509_REQ_free(csr);
+	return rc;
+}
+
+const struct x509_st *pk_cs_request_cert(const pk_cs *cs, long id)
+{
+	const struct cs_req *e = req_find(cs, id);
+	return e && e->state == PK_REQ_GRANTED ? e->cert : NULL;
+}
+
+/* ---- issued certificates ---------------------------------------------------------------- */
+
+void pki_cs_issued_free(pk_cs *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->niss; i++)
+		free(cs->iss[i].subject);
+	free(cs->iss);
+	cs->iss = NULL;
+	cs->niss = cs->capiss = 0;
+}
+
+static int iss_add(pk_cs *cs, uint64_t serial, tmr_ms nb, tmr_ms na, const char *subject)
+{
+	struct cs_issued *r;
+
+	if (cs->niss == cs->capiss) {
+		size_t nc = cs->capiss ? cs->capiss * 2 : 64;
+		struct cs_issued *ni = realloc(cs->iss, nc * sizeof *ni);
+		if (!ni)
+			return pk_err_set(PK_ENOMEM, "out of memory");
+		cs->iss = ni;
+		cs->capiss = nc;
+	}
+	r = &cs->iss[cs->niss];
+	r->subject = strdup(subject);
+	if (!r->subject)
+		return pk_err_set(PK_ENOMEM, "out of memory");
+	r->serial = serial;
+	r->nb = nb;
+	r->na = na;
+	cs->niss++;
+	return 0;
+}
+
+int pki_cs_record_cert(pk_cs *cs, X509 *c)
+{
+	char subj[1024], path[4200], text[1400], nb[32], na[32];
+	unsigned char *der = NULL;
+	uint64_t serial;
+	tmr_ms tnb = pki_time_ms(X509_get0_notBefore(c)), tna = pki_time_ms(X509_get0_notAfter(c));
+	int rc, n, len;
+
+	rc = pki_cert_serial(c, &serial);
+	if (rc < 0)
+		return rc;
+	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
+	if (cs->cfg.db_level >= PK_DB_NAMES) {
+		tmr_fmt_iso(tnb, nb, sizeof nb);
+		tmr_fmt_iso(tna, na, sizeof na);
+		n = snprintf(text, sizeof text, "serial %llX\nissued %s\nexpires %s\nsubject %s\n",
+			     (unsigned long long)serial, nb, na, subj);
+		snprintf(path, sizeof path, "%s/%llX.cnm", cs->dbdir, (unsigned long long)serial);
+		rc = pk_store_write(path, text, (size_t)n, 0644);
+		if (rc < 0)
+			return rc;
+	}
+	if (cs->cfg.db_level == PK_DB_COMPLETE) {
+		len = i2d_X509(c, &der);
+		if (len <= 0)
+			return pk_err_ossl(PK_ECRYPTO, "cannot encode the certificate");
+		snprintf(path, sizeof path, "%s/%llX.crt", cs->dbdir, (unsigned long long)serial);
+		rc = pk_store_write(path, der, (size_t)len, 0644);
+		OPENSSL_free(der);
+		if (rc < 0)
+			return rc;
+	}
+	return iss_add(cs, serial, tnb, tna, subj);
+}
+
+struct rec {
+	uint64_t serial;
+	tmr_ms nb, na;
+	char *subject;
+	int prio;                /* lower wins among equal serials */
+};
+
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	if (x->serial != y->serial)
+		return x->serial < y->serial ? -1 : 1;
+	return x->prio - y->prio;
+}
+
+struct recs {
+	struct rec *r;
+	size_t n, cap;
+};
+
+static int recs_add(struct recs *rs, uint64_t serial, tmr_ms nb, tmr_ms na, const char *subj, int prio)
+{
+	if (rs->n == rs->cap) {
+		size_t nc = rs->cap ? rs->cap * 2 : 64;
+		struct rec *nr = realloc(rs->r, nc * sizeof *nr);
+		if (!nr)
+			return -1;
+		rs->r = nr;
+		rs->cap = nc;
+	}
+	rs->r[rs->n].subject = strdup(subj);
+	if (!rs->r[rs->n].subject)
+		return -1;
+	rs->r[rs->n].serial = serial;
+	rs->r[rs->n].nb = nb;
+	rs->r[rs->n].na = na;
+	rs->r[rs->n].prio = prio;
+	rs->n++;
+	return 0;
+}
+
+static tmr_ms parse_iso(const char *s)
+{
+	int y, mo, d, h, mi, se;
+
+	if (sscanf(s, "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &se) != 6)
+		return 0;
+	return tmr_from_civil(y, mo, d, h, mi, se);
+}
+
+/* The .cnm records of the database directory. */
+static void recs_scan(const pk_cs *cs, struct recs *rs)
+{
+	char dir[4096], path[4400], *data;
+	DIR *dh;
+	struct dirent *de;
+
+	if (pk_device_path(cs->p->d, cs->cfg.db_url, dir, sizeof dir) < 0) {
+		pk_err_clear();
+		return;
+	}
+	dh = opendir(dir);
+	if (!dh)
+		return;
+	while ((de = readdir(dh)) != NULL) {
+		size_t len = strlen(de->d_name);
+		unsigned long long serial = 0;
+		tmr_ms nb = 0, na = 0;
+		char *line, *save = NULL, *subj = NULL;
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".cnm") != 0 ||
+		    strspn(de->d_name, "0123456789ABCDEF") != len - 4)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (pk_store_read(path, &data, NULL) < 0)
+			continue;
+		for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "serial ", 7) == 0)
+				serial = strtoull(line + 7, NULL, 16);
+			else if (strncmp(line, "issued ", 7) == 0)
+				nb = parse_iso(line + 7);
+			else if (strncmp(line, "expires ", 8) == 0)
+				na = parse_iso(line + 8);
+			else if (strncmp(line, "subject ", 8) == 0)
+				subj = line + 8;
+		}
+		if (serial && subj && recs_add(rs, serial, nb, na, subj, 2) < 0) {
+			free(data);
+			break;
+		}
+		free(data);
+	}
+	closedir(dh);
+	pk_err_clear();
+}
+
+static void recs_add_cert(struct recs *rs, X509 *c, int prio)
+{
+	char subj[1024];
+	uint64_t s;
+
+	if (!c || pki_cert_serial(c, &s) < 0)
+		return;
+	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
+	recs_add(rs, s, pki_time_ms(X509_get0_notBefore(c)), pki_time_ms(X509_get0_notAfter(c)),
+		 subj, prio);
+}
+
+size_t pk_cs_issued(const pk_cs *cs, struct pk_issued_view *out, size_t max)
+{
+	struct recs rs = { NULL, 0, 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < cs->niss; i++)
+		recs_add(&rs, cs->iss[i].serial, cs->iss[i].nb, cs->iss[i].na, cs->iss[i].subject, 0);
+	recs_add_cert(&rs, pki_cs_ca(cs), 1);
+	recs_add_cert(&rs, pki_cs_rca(cs), 1);
+	if (cs->cfg.db_level >= PK_DB_NAMES)
+		recs_scan(cs, &rs);
+	if (rs.n)
+		qsort(rs.r, rs.n, sizeof *rs.r, rec_cmp);
+	for (i = 0; i < rs.n; i++) {
+		if (i > 0 && rs.r[i].serial == rs.r[i - 1].serial)
+			continue;
+		if (out && n < max) {
+			struct pk_issued_view *v = &out[n];
+			memset(v, 0, sizeof *v);
+			snprintf(v->serial, sizeof v->serial, "%llX", (unsigned long long)rs.r[i].serial);
+			v->issued = rs.r[i].nb;
+			v->expires = rs.r[i].na;
+			snprintf(v->subject, sizeof v->subject, "%s", rs.r[i].subject);
+			v->revoked = pki_cs_revoked(cs, rs.r[i].serial);
+		}
+		n++;
+	}
+	for (i = 0; i < rs.n; i++)
+		free(rs.r[i].subject);
+	free(rs.r);
+	return n;
+}
+
+/* The certificate with this serial (a new reference), or NULL. */
+static X509 *find_cert(const pk_cs *cs, uint64_t serial)
+{
+	X509 *cands[2] = { pki_cs_ca(cs), pki_cs_rca(cs) };
+	char path[4200], *data = NULL;
+	X509 *x = NULL;
+	size_t i, len = 0;
+	uint64_t s;
+
+	for (i = 0; i < 2; i++)
+		if (cands[i] && pki_cert_serial(cands[i], &s) == 0 && s == serial &&
+		    X509_up_ref(cands[i]))
+			return cands[i];
+	for (i = cs->nreqs; i-- > 0; ) {
+		X509 *c = cs->reqs[i]->cert;
+		if (c && pki_cert_serial(c, &s) == 0 && s == serial && X509_up_ref(c))
+			return c;
+	}
+	if (cs->cfg.db_level == PK_DB_COMPLETE && cs->dbdir[0]) {
+		snprintf(path, sizeof path, "%s/%llX.crt", cs->dbdir, (unsigned long long)serial);
+		if (pk_store_read(path, &data, &len) == 0)
+			pk_cert_parse((const unsigned char *)data, len, &x);
+		free(data);
+	}
+	pk_err_clear();
+	return x;
+}
+
+/* ---- SCEP decisions ------------------------------------------------------------------------ */
+
+__attribute__((format(printf, 3, 4)))
+static int scep_fail(struct pk_scep_result *res, int info, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->status = PK_SCEP_FAILURE;
+	res->fail_info = info;
+	va_start(ap, fmt);
+	vsnprintf(res->fail_text, sizeof res->fail_text, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+enum { FAIL_BADALG, FAIL_BADMESSAGECHECK, FAIL_BADREQUEST, FAIL_BADTIME, FAIL_BADCERTID };
+
+static int time_valid(X509 *c, tmr_ms now)
+{
+	return pki_time_ms(X509_get0_notBefore(c)) <= now && now < pki_time_ms(X509_get0_notAfter(c));
+}
+
+/* A renewal: the signer is a time-valid, unrevoked end-entity certificate
+ * that this server issued (active or rollover CA), for the same subject
+ * as the request (spec §6 Q19). */
+static int is_renewal(const pk_cs *cs, X509 *signer, X509_REQ *csr)
+{
+	X509 *cas[2] = { pki_cs_ca(cs), pki_cs_rca(cs) };
+	uint64_t s, cas_serial;
+	int i, ours = 0;
+
+	if (!signer || pki_cert_serial(signer, &s) < 0)
+		return 0;
+	for (i = 0; i < 2 && !ours; i++) {
+		if (!cas[i] || (pki_cert_serial(cas[i], &cas_serial) == 0 && cas_serial == s))
+			continue;
+		ours = X509_NAME_cmp(X509_get_issuer_name(signer), X509_get_subject_name(cas[i])) == 0 &&
+		       X509_verify(signer, X509_get0_pubkey(cas[i])) == 1;
+	}
+	ERR_clear_error();
+	return ours && time_valid(signer, pk_device_now(cs->p->d)) && !pki_cs_revoked(cs, s) &&
+	       X509_NAME_cmp(X509_get_subject_name(signer), X509_REQ_get_subject_name(csr)) == 0;
+}
+
+/* grant auto trustpoint TP: the signer is issued by TP's CA and valid. */
+static int chains_to(const pk_cs *cs, X509 *signer, const char *tpname)
+{
+	pk_tp *t = pk_tp_find(cs->p, tpname);
+	X509 *ca = t ? t->certs[PK_TP_CA] : NULL;
+	int ok;
+
+	if (!signer || !ca)
+		return 0;
+	ok = X509_check_issued(ca, signer) == X509_V_OK &&
+	     X509_verify(signer, X509_get0_pubkey(ca)) == 1 &&
+	     time_valid(signer, pk_device_now(cs->p->d));
+	ERR_clear_error();
+	return ok;
+}
+
+/* The state of an existing entry as a SCEP answer. */
+static int answer(pk_cs *cs, struct cs_req *e, struct pk_scep_result *res)
+{
+	res->reqid = e->id;
+	switch (e->state) {
+	case PK_REQ_PENDING:
+		res->status = PK_SCEP_PENDING;
+		return 0;
+	case PK_REQ_GRANTED:
+		if (e->cert && X509_up_ref(e->cert)) {
+			res->status = PK_SCEP_SUCCESS;
+			res->cert = e->cert;
+		} else {
+			res->status = PK_SCEP_PENDING;   /* being signed right now */
+		}
+		return 0;
+	default:
+		req_collected(cs, e);
+		return scep_fail(res, FAIL_BADREQUEST, "request %ld was rejected", e->id);
+	}
+}
+
+static int scep_enroll(pk_cs *cs, const struct pk_scep_req *req, struct pk_scep_result *res)
+{
+	X509_REQ *own = NULL, *csr = (X509_REQ *)req->csr;
+	unsigned char *der = NULL;
+	const unsigned char *cder = req->csr_der;
+	size_t clen = req->csr_len;
+	X509 *signer = (X509 *)req->signer, *tbs = NULL;
+	EVP_PKEY *key = NULL;
+	struct cs_req *e = req_by_txid(cs, req->transaction_id, 1);
+	int rc = 0, grant, ch, rollover = req->for_rollover;
+
+	if (e)
+		return answer(cs, e, res);
+	if (cs->cfg.grant == PK_GRANT_NONE)
+		return scep_fail(res, FAIL_BADREQUEST, "all enrollment requests are rejected");
+	if (!csr && cder && (csr = own = csr_parse(cder, clen)) == NULL) {
+		rc = scep_fail(res, FAIL_BADREQUEST, "not a valid PKCS #10 request");
+		goto out;
+	}
+	if (!csr) {
+		rc = scep_fail(res, FAIL_BADREQUEST, "no PKCS #10 request");
+		goto out;
+	}
+	if (!cder) {
+		int n = i2d_X509_REQ(csr, &der);
+		if (n <= 0) {
+			rc = pk_err_ossl(PK_ECRYPTO, "cannot encode the request");
+			scep_fail(res, FAIL_BADREQUEST, "internal error");
+			goto out;
+		}
+		cder = der;
+		clen = (size_t)n;
+	}
+	if (X509_REQ_verify(csr, X509_REQ_get0_pubkey(csr)) != 1) {
+		rc = scep_fail(res, FAIL_BADREQUEST, "the request's signature does not verify");
+		goto out;
+	}
+	if (rollover && !pki_cs_rca(cs)) {
+		rc = scep_fail(res, FAIL_BADREQUEST, "no rollover CA certificate");
+		goto out;
+	}
+	grant = is_renewal(cs, signer, csr);
+	if (!grant) {
+		ch = pki_cs_challenge(cs, req->challenge);
+		if (ch == 0) {
+			rc = scep_fail(res, FAIL_BADREQUEST, "challenge password mismatch");
+			goto out;
+		}
+		grant = ch == 1 || cs->cfg.grant == PK_GRANT_AUTO ||
+			(cs->cfg.grant == PK_GRANT_AUTO_TP && chains_to(cs, signer, cs->cfg.grant_tp));
+	}
+	if (!grant) {
+		rc = req_new(cs, cder, clen, csr, req->transaction_id, rollover, PK_REQ_PENDING, &e);
+		if (rc < 0) {
+			scep_fail(res, FAIL_BADREQUEST, "internal error");
+			goto out;
+		}
+		res->status = PK_SCEP_PENDING;
+		res->reqid = e->id;
+		goto out;
+	}
+	rc = issue(cs, csr, rollover, &tbs, &key);
+	if (rc == 0)
+		rc = req_new(cs, cder, clen, csr, req->transaction_id, rollover, PK_REQ_GRANTED, &e);
+	if (rc < 0) {
+		scep_fail(res, FAIL_BADREQUEST, "%s", pk_err_msg());
+		goto out;
+	}
+	res->status = PK_SCEP_SUCCESS;
+	res->reqid = e->id;
+	res->tbs = tbs;
+	res->sign_key = key;
+	tbs = NULL;
+	key = NULL;
+	snprintf(res->md, sizeof res->md, "%s", cs->cfg.hash);
+	res->rollover = rollover;
+out:
+	ERR_clear_error();
+	X509_free(tbs);
+	EVP_PKEY_free(key);
+	X509_REQ_free(own);
+	OPENSSL_free(der);
+	return rc;
+}
+
+int pk_cs_scep(pk_cs *cs, const struct pk_scep_req *req, struct pk_scep_result *res)
+{
+	struct cs_req *e;
+	uint64_t serial;
+
+	memset(res, 0, sizeof *res);
+	if (!cs->enabled)
+		return scep_fail(res, FAIL_BADREQUEST, "the certificate server is disabled");
+	if (pki_cs_dead(cs))
+		return scep_fail(res, FAIL_BADREQUEST, "the CA certificate has expired");
+	switch (req->kind) {
+	case PK_SCEP_GETCRL:
+		if (!cs->crl || !X509_CRL_up_ref(cs->crl))
+			return scep_fail(res, FAIL_BADCERTID, "no CRL");
+		res->crl = cs->crl;
+		res->status = PK_SCEP_SUCCESS;
+		return 0;
+	case PK_SCEP_GETCERT:
+		if (!req->serial || pki_parse_serial(req->serial, &serial) < 0 ||
+		    !(res->cert = find_cert(cs, serial)))
+			return scep_fail(res, FAIL_BADCERTID, "no certificate with serial %s",
+					 req->serial ? req->serial : "(none)");
+		res->status = PK_SCEP_SUCCESS;
+		return 0;
+	case PK_SCEP_CERTPOLL:
+		e = req_by_txid(cs, req->transaction_id, 0);
+		if (!e)
+			return scep_fail(res, FAIL_BADCERTID, "no request with this transaction id");
+		return answer(cs, e, res);
+	case PK_SCEP_PKCSREQ:
+	case PK_SCEP_RENEWALREQ:
+		return scep_enroll(cs, req, res);
+	}
+	return scep_fail(res, FAIL_BADREQUEST, "unsupported message type");
+}
+
+int pk_cs_sign(struct pk_scep_result *res)
+{
+	int rc;
+
+	if (res->cert)
+		return 0;
+	if (!res->tbs || !res->sign_key)
+		return pk_err_set(PK_EINVAL, "nothing to sign");
+	rc = pki_cert_sign(res->tbs, res->sign_key, res->md);
+	if (rc < 0)
+		return rc;
+	/* no parse back: decoding the key again would cost OpenSSL 3.0
+	 * more than the signature did (see pki.h) */
+	if (!X509_up_ref(res->tbs))
+		return pk_err_set(PK_ENOMEM, "out of memory");
+	res->cert = res->tbs;
+	return 0;
+}
+
+int pk_cs_record(pk_cs *cs, struct pk_scep_result *res)
+{
+	struct cs_req *e;
+	int rc;
+
+	if (res->reqid == 0 || res->status != PK_SCEP_SUCCESS)
+		return 0;
+	e = req_find(cs, res->reqid);
+	if (!res->tbs) {                 /* an existing certificate re-sent */
+		if (e)
+			req_collected(cs, e);
+		return 0;
+	}
+	if (!res->cert) {
+		if (e)
+			req_remove(cs, e);
+		return pk_err_set(PK_ESTATE, "the certificate was not signed");
+	}
+	rc = pki_cs_record_cert(cs, res->cert);
+	if (rc < 0) {
+		if (e)
+			req_remove(cs, e);
+		return rc;
+	}
+	/* the entry made by pk_cs_scep, unless the server changed meanwhile */
+	if (e && e->state == PK_REQ_GRANTED && !e->cert) {
+		char subj[1024];
+		pki_dn_format(X509_get_subject_name(res->cert), PKI_DN_COMMA, subj, sizeof subj);
+		if (strcmp(subj, e->subject) == 0 && X509_up_ref(res->cert))
+			e->cert = res->cert;
+	}
+	return 0;
+}
+
+void pk_scep_result_free(struct pk_scep_result *res)
+{
+	if (!res)
+		return;
+	X509_free(res->tbs);
+	X509_free(res->cert);
+	EVP_PKEY_free(res->sign_key);
+	X509_CRL_free(res->crl);
+	memset(res, 0, sizeof *res);
+}
