@@ -449,10 +449,8 @@ static int h_cs_grant(cli_sess *s, const cli_args *a)
 	} else {
 		c.grant = PK_GRANT_AUTO;
 	}
+	/* core logs %PKI-6-CS_GRANT_AUTO when grant auto is set */
 	rc = cs_apply(s, cs, &c);
-	if (rc == 0 && c.grant == PK_GRANT_AUTO)
-		pk_log(PK_LOG_INFO, "%%PKI-6-CS_GRANT_AUTO: All enrollment requests will be "
-		       "automatically granted.");
 	return rc;
 }
 

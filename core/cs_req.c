@@ -833,7 +833,8 @@ static int scep_enroll(pk_cs *cs, const struct pk_scep_req *req, struct pk_scep_
 	}
 	grant = is_renewal(cs, signer, csr);
 	if (!grant) {
-		ch = pki_cs_challenge(cs, req->challenge);
+		/* no challenge at all is no mismatch: the grant mode decides */
+		ch = req->challenge && *req->challenge ? pki_cs_challenge(cs, req->challenge) : -1;
 		if (ch == 0) {
 			rc = scep_fail(res, FAIL_BADREQUEST, "challenge password mismatch");
 			goto out;

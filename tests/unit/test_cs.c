@@ -1343,8 +1343,9 @@ TEST(scep_decisions)
 	ASSERT_EQ(res.status, PK_SCEP_FAILURE);
 	ASSERT_EQ(res.fail_info, 2);
 	pk_scep_result_free(&res);
+	/* no challenge at all: the grant mode decides (manual: pending) */
 	ASSERT_EQ(scep(&e, PK_SCEP_PKCSREQ, "t3", csr, signer, 0, NULL, &res), 0);
-	ASSERT_EQ(res.status, PK_SCEP_FAILURE);
+	ASSERT_EQ(res.status, PK_SCEP_PENDING);
 	pk_scep_result_free(&res);
 	ASSERT_EQ(scep(&e, PK_SCEP_PKCSREQ, "t4", csr, signer, 0, "sesame", &res), 0);
 	ASSERT_EQ(res.status, PK_SCEP_SUCCESS);
@@ -1385,7 +1386,7 @@ TEST(scep_decisions)
 	ASSERT_EQ(scep(&e, PK_SCEP_RENEWALREQ, "r2", csr2, issued, 0, NULL, &res), 0);
 	ASSERT_EQ(res.status, PK_SCEP_SUCCESS);
 	pk_scep_result_free(&res);
-	/* another subject (spec §6 Q19): normal rules (a password exists: fail) */
+	/* another subject (spec §6 Q19): the normal rules (manual: pending) */
 	X509_REQ_free(csr2);
 	csr2 = make_csr(ck2, "CN=other", NULL);
 	ASSERT_EQ(scep(&e, PK_SCEP_PKCSREQ, "r3", csr2, issued, 0, NULL, &res), 0);
@@ -1431,8 +1432,7 @@ TEST(scep_decisions)
 	ASSERT_EQ(res.status, PK_SCEP_FAILURE);
 	pk_scep_result_free(&res);
 
-	/* grant auto trustpoint EXT: only signers issued by EXT's CA (the
-	 * one-time password expires first: it would be checked otherwise) */
+	/* grant auto trustpoint EXT: only signers issued by EXT's CA */
 	pk_device_clock_set(e.d, pk_device_now(e.d) + 61 * TMR_MIN);
 	ASSERT_EQ(pk_tp_create(e.p, "EXT", &ext), 0);
 	ext_ca = self_signed(&e, sk, "CN=ExtCA", 1);
