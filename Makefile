@@ -122,6 +122,37 @@ bench: tests $(BENCH_BINS)
 	@sh scripts/deps.sh bench
 	@sh tests/bench/run.sh $(BUILD)
 
+# ---- fuzzing: make fuzz [FUZZ_SECONDS=60] -----------------------------------
+# Builds every tests/fuzz/fuzz_*.c with clang + libFuzzer (+ ASan, UBSan)
+# into build-fuzz/ and runs each for FUZZ_SECONDS from the committed seeds
+# (tests/fuzz/corpus/NAME/, read-only) into tests/fuzz/corpus-out/NAME/
+# (git-ignored); a crash stops the run, its input is build-fuzz/crash-*.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIBSRCS := scep/msg.c
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h $(BUILD)/config.mk
+	@sh scripts/deps.sh fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(PK_CPPFLAGS) $(PK_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRCS) $(OPENSSL_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_BINS); do \
+		n=$${t##*/fuzz_}; \
+		mkdir -p tests/fuzz/corpus-out/$$n; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		if $$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+			tests/fuzz/corpus-out/$$n tests/fuzz/corpus/$$n >$(FUZZ_BUILD)/$$n.log 2>&1; then \
+			grep -E '^Done|number_of_executed_units|average_exec_per_sec' $(FUZZ_BUILD)/$$n.log; \
+		else \
+			tail -n 40 $(FUZZ_BUILD)/$$n.log; exit 1; \
+		fi; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/pkish
 	install -m 0755 $(BUILD)/pkish $(DESTDIR)$(PREFIX)/bin/pkish

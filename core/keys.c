@@ -440,10 +440,13 @@ static const EVP_CIPHER *export_cipher(const char *name, EVP_CIPHER **fetched)
 	if (strcmp(name, "aes") == 0)
 		return EVP_aes_256_cbc();
 	if (strcmp(name, "des") == 0) {
+		/* kept for the life of the process (and reachable, for LSan) */
+		static OSSL_PROVIDER *legacy;
 		*fetched = EVP_CIPHER_fetch(NULL, "DES-CBC", NULL);
 		if (!*fetched) {
 			ERR_clear_error();
-			OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+			if (!legacy)
+				legacy = OSSL_PROVIDER_try_load(NULL, "legacy", 1);
 			*fetched = EVP_CIPHER_fetch(NULL, "DES-CBC", NULL);
 		}
 		ERR_clear_error();

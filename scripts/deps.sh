@@ -3,6 +3,7 @@
 #   deps.sh build   what `make` / `make run` need
 #   deps.sh check   build + what `make check` needs (peers, pty tools)
 #   deps.sh bench   check + what `make bench` needs
+#   deps.sh fuzz    build + clang and libFuzzer for `make fuzz`
 # As root the missing packages are installed with apt-get; otherwise the one
 # apt-get line that would install them is printed and the script fails.
 set -e
@@ -13,6 +14,7 @@ case $profile in
 esac
 case $profile in
   bench) pkgs="$pkgs valgrind time" ;;
+  fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 esac
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps.sh: not a Debian system; make sure these are installed: $pkgs" >&2
