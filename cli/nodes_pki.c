@@ -26,11 +26,14 @@ static pk_pki *P(void)
 	return cli_pki();
 }
 
-static long host_seconds(void)
+/* Host milliseconds, for "[OK] (elapsed time was N seconds)": whole
+ * seconds of the interval, not a difference of whole-second readings
+ * (which says 1 for a millisecond that crosses a second). */
+static long long host_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Read lines (a paste) until "quit" or, when blank_ends, a blank line. */
@@ -75,7 +78,7 @@ static int h_keygen(cli_sess *s, const cli_args *a)
 	char label[160], ans[32];
 	long long bits = cli_arg_int(a, "modulus-bits", 0);
 	int exportable = cli_arg_has(a, "exportable"), rc;
-	long t0;
+	long long t0;
 
 	if (given) {
 		snprintf(label, sizeof label, "%s", given);
@@ -104,11 +107,11 @@ static int h_keygen(cli_sess *s, const cli_args *a)
 	}
 	cli_printf(s, "%% Generating %lld bit RSA keys, keys will be %sexportable...\n", bits,
 		   exportable ? "" : "non-");
-	t0 = host_seconds();
+	t0 = host_ms();
 	rc = pk_key_generate(P(), label, (int)bits, exportable);
 	if (rc < 0)
 		return cli_core_error(s, rc);
-	cli_printf(s, "[OK] (elapsed time was %ld seconds)\n", host_seconds() - t0);
+	cli_printf(s, "[OK] (elapsed time was %lld seconds)\n", (host_ms() - t0) / 1000);
 	pk_log(PK_LOG_NOTICE, "%%CRYPTO_ENGINE-5-KEY_ADDITION: A key named %s has been generated "
 	       "or imported by crypto-engine", label);
 	return 0;
@@ -199,7 +202,8 @@ static int h_key_import(cli_sess *s, const cli_args *a)
 			rc = read_url_text(s, url, &priv);
 		if (rc < 0) {
 			free(pub);
-			return cli_error(s, "Error reading %s (%s)", url, pk_err_msg());
+			return cli_error(s, "Error opening %s (%s)", url,
+					 rc == PK_ENOENT ? "No such file or directory" : pk_err_msg());
 		}
 	} else {
 		cli_printf(s, "%% Enter PEM-formatted public General Purpose key or certificate.\n"
@@ -555,17 +559,51 @@ static int h_cs_autoroll(cli_sess *s, const cli_args *a)
 	return cs_apply(s, cs, &c);
 }
 
+/* Checks that come before the first `no shutdown` dialog: without an
+ * authoritative clock or a usable database url nothing is asked or
+ * generated (the core records "check failed").  HTTP is not one of them:
+ * IOS makes the CA first and enables the server when `ip http server`
+ * comes (docs/pki-server.md §4). */
+static int cs_precheck(cli_sess *s, pk_cs *cs)
+{
+	pk_device *d = cli_dev(s);
+	struct pk_cs_config c;
+	char path[4096];
+
+	pk_cs_get_config(cs, &c);
+	if (tmr_clock_authoritative(pk_device_clock(d)) &&
+	    pk_device_path(d, c.db_url, path, sizeof path) == 0)
+		return 0;
+	pk_err_clear();
+	return pk_cs_enable(cs, NULL);
+}
+
+/* serial-number 0x<hex>: the last serial issued is at least this; it
+ * never lowers the counter (serial numbers are never reused). */
+static int h_cs_serial(cli_sess *s, const cli_args *a)
+{
+	pk_cs *cs = cur_cs(s);
+	struct pk_cs_config c;
+
+	pk_cs_get_config(cs, &c);
+	c.serial_number = a->neg ? 0 : (unsigned long long)cli_arg_int(a, "serial", 0);
+	return cs_apply(s, cs, &c);
+}
+
 /* The first `no shutdown`: create the CA with IOS's dialog (spec §5.10). */
 static int cs_first_enable(cli_sess *s, pk_cs *cs)
 {
 	char pw[128] = "", pw2[128] = "";
 	const char *use = NULL;
 	int gen, rc, from_config;
-	long t0 = 0;
+	long long t0 = 0;
 	struct pk_cs_config c;
+	struct pk_cs_view v;
 
 	pk_cs_get_config(cs, &c);
 	cli_printf(s, "%%Some server settings cannot be changed after CA certificate generation.\n");
+	if ((rc = cs_precheck(s, cs)) < 0)
+		return cli_core_error(s, rc);
 	from_config = c.archive != PK_ARCHIVE_NONE && c.archive_pw[0];
 	if (pk_cs_needs_archive_password(cs)) {
 		cli_printf(s, "%% Please enter a passphrase to protect the private key\n"
@@ -584,13 +622,20 @@ static int cs_first_enable(cli_sess *s, pk_cs *cs)
 	gen = pk_cs_needs_key(cs);
 	if (gen) {
 		cli_printf(s, "%% Generating 1024 bit RSA keys, keys will be non-exportable...\n");
-		t0 = host_seconds();
+		t0 = host_ms();
 	}
 	rc = pk_cs_enable(cs, use);
 	memset(pw, 0, sizeof pw);
 	memset(pw2, 0, sizeof pw2);
 	if (gen && pk_key_find(P(), pk_cs_name(cs)))
-		cli_printf(s, "[OK] (elapsed time was %ld seconds)\n", host_seconds() - t0);
+		cli_printf(s, "[OK] (elapsed time was %lld seconds)\n", (host_ms() - t0) / 1000);
+	pk_cs_view(cs, &v);
+	if (rc < 0 && v.http_disabled && v.has_ca) {
+		/* the CA exists; the server starts with `ip http server` and
+		 * says nothing more now, as the R14 capture shows */
+		cli_printf(s, "\n");
+		return 0;
+	}
 	if (rc < 0)
 		return cli_core_error(s, rc);
 	if (from_config)
@@ -775,6 +820,11 @@ static const struct cli_node n_cs_autoroll[] = {
 	    h_cs_autoroll),
 	END_TABLE
 };
+static const struct cli_node n_cs_serial[] = {
+	{ .tok = "WORD", .help = "Serial number, e.g. 0x1F", .kind = CLI_HEX, .key = "serial",
+	  .fn = h_cs_serial },
+	END_TABLE
+};
 static const struct cli_node n_cs_mode[] = {
 	KW("auto-rollover", "Automatic rollover of the CA certificate", n_cs_autoroll, h_cs_autoroll),
 	KWF("cdp-url", "CRL distribution point in issued certificates", CLI_F_NEG_END, n_cs_cdp,
@@ -785,6 +835,8 @@ static const struct cli_node n_cs_mode[] = {
 	    h_cs_hash),
 	KWF("issuer-name", "Issuer name of the CA", CLI_F_NEG_END, n_cs_issuer, h_cs_issuer),
 	KW("lifetime", "Lifetimes", n_cs_lifetime, NULL),
+	KWF("serial-number", "Last serial number issued (hex)", CLI_F_NEG_END, n_cs_serial,
+	    h_cs_serial),
 	KWF("show", "Show the certificate server settings", CLI_F_NONEG, NULL, h_cs_show),
 	KW("shutdown", "Disable the certificate server", NULL, h_cs_shutdown),
 	END_TABLE
@@ -874,10 +926,25 @@ static int h_cs_info(cli_sess *s, const cli_args *a)
 	return 0;
 }
 
+/* Where `request pkcs10 URL` posts a granted certificate: the URL with
+ * the extension of its file name replaced by ".crt" (flash:r1.req →
+ * flash:r1.crt; no extension: ".crt" appended). */
+static void crt_url(const char *url, char *buf, size_t n)
+{
+	const char *slash = strrchr(url, '/'), *colon = strchr(url, ':');
+	const char *base = slash ? slash + 1 : colon ? colon + 1 : url;
+	const char *dot = strrchr(base, '.');
+	int keep = dot && dot != base ? (int)(dot - url) : (int)strlen(url);
+
+	snprintf(buf, n, "%.*s.crt", keep, url);
+}
+
+/* crypto pki server NAME request pkcs10 {terminal | URL} [base64 | pem] */
 static int h_cs_pkcs10(cli_sess *s, const cli_args *a)
 {
 	pk_cs *cs = exec_cs(s, a);
-	char *text;
+	const char *url = cli_arg_str(a, "request-url");
+	char *text = NULL, out[700];
 	unsigned char *der = NULL;
 	size_t len = 0;
 	long id = 0;
@@ -885,9 +952,16 @@ static int h_cs_pkcs10(cli_sess *s, const cli_args *a)
 
 	if (!cs)
 		return CLI_ERR;
-	cli_printf(s, "%% Enter Base64 encoded or PEM formatted PKCS10 enrollment request.\n"
-		   "%% End with a blank line or \"quit\" on a line by itself.\n");
-	text = read_paste(s, 1);
+	if (url) {
+		rc = read_url_text(s, url, &text);
+		if (rc < 0)
+			return cli_error(s, "Error opening %s (%s)", url,
+					 rc == PK_ENOENT ? "No such file or directory" : pk_err_msg());
+	} else {
+		cli_printf(s, "%% Enter Base64 encoded or PEM formatted PKCS10 enrollment request.\n"
+			   "%% End with a blank line or \"quit\" on a line by itself.\n");
+		text = read_paste(s, 1);
+	}
 	if (!text)
 		return cli_error(s, "No request given");
 	rc = pk_pem_decode(text, &der, &len);
@@ -900,11 +974,20 @@ static int h_cs_pkcs10(cli_sess *s, const cli_args *a)
 		return cli_core_error(s, rc);
 	if (pk_cs_request_cert(cs, id)) {
 		char *pem = pk_cert_pem(pk_cs_request_cert(cs, id));
-		cli_printf(s, "%% Granted certificate:\n%s", pem ? pem : "");
+		if (!url) {
+			cli_printf(s, "%% Granted certificate:\n%s", pem ? pem : "");
+		} else {
+			crt_url(url, out, sizeof out);
+			rc = pem ? write_url_text(s, out, pem, 0644) : PK_ENOMEM;
+			if (rc < 0)
+				cli_error(s, "Error writing %s (%s)", out, pk_err_msg());
+			else
+				cli_printf(s, "%% Granted certificate written to %s\n", out);
+		}
 		free(pem);
-	} else {
-		cli_printf(s, "%% Enrollment request pending, reqId=%ld\n", id);
+		return rc < 0 ? CLI_ERR : 0;
 	}
+	cli_printf(s, "%% Enrollment request pending, reqId=%ld\n", id);
 	return 0;
 }
 
@@ -982,6 +1065,8 @@ static const struct cli_node n_pkcs10_fmt[] = {
 };
 static const struct cli_node n_pkcs10_src[] = {
 	KW("terminal", "Paste the request at the terminal", n_pkcs10_fmt, h_cs_pkcs10),
+	URL("request-url", "File holding the request (nvram:, flash:, unix:/...); a granted "
+	    "certificate is written next to it as .crt", n_pkcs10_fmt, h_cs_pkcs10),
 	END_TABLE
 };
 static const struct cli_node n_request[] = {
@@ -1926,18 +2011,30 @@ static void password_text(const char *pw, int type, const char *given_enc, char 
 	type7_encode(pw, TYPE7_SEED, out + 2, n - 2);
 }
 
-/* The server block: running-config (show_mode 0, one-space indent) or the
- * sub-mode's `show` (every setting, defaults included). */
+/* The server block: running-config (show_mode 0) or the sub-mode's `show`
+ * (show_mode 1), both with a one-space indent as in the captures.  `show`
+ * starts with the serial counter and adds the defaults of the level,
+ * archive, issuer and lifetimes (not the url or the admin state); the
+ * running-config has only what differs from the defaults, and `shutdown`
+ * only for a shut server (an enabled one is written without a line, as
+ * IOS does). */
 static void nvgen_cs_block(char **b, size_t *l, size_t *c, pk_cs *cs, int show_mode)
 {
 	struct pk_cs_config k;
-	const char *pre = show_mode ? "" : " ";
+	const char *pre = " ";
 	static const char *const levels[] = { "minimum", "names", "complete" };
 	char pw[800];
 
 	pk_cs_get_config(cs, &k);
-	if (!show_mode)
+	if (!show_mode) {
 		cli_buf_printf(b, l, c, "crypto pki server %s\n", pk_cs_name(cs));
+		if (k.serial_number)
+			cli_buf_printf(b, l, c, "%sserial-number 0x%llX\n", pre, k.serial_number);
+	} else {
+		struct pk_cs_view v;
+		pk_cs_view(cs, &v);
+		cli_buf_printf(b, l, c, "%sserial-number 0x%s\n", pre, v.last_serial);
+	}
 	if (k.db_level != PK_DB_MINIMUM || show_mode)
 		cli_buf_printf(b, l, c, "%sdatabase level %s\n", pre, levels[k.db_level % 3]);
 	if (k.archive == PK_ARCHIVE_NONE) {
@@ -1978,7 +2075,7 @@ static void nvgen_cs_block(char **b, size_t *l, size_t *c, pk_cs *cs, int show_m
 	if (k.life_er != 168 * TMR_HOUR || show_mode)
 		cli_buf_printf(b, l, c, "%slifetime enrollment-request %lld\n", pre,
 			       (long long)(k.life_er / TMR_HOUR));
-	if (strcmp(k.db_url, "nvram:") != 0 || show_mode)
+	if (strcmp(k.db_url, "nvram:") != 0)
 		cli_buf_printf(b, l, c, "%sdatabase url %s\n", pre, k.db_url);
 	if (k.auto_rollover >= 0) {
 		long long d = k.auto_rollover / TMR_DAY, h = k.auto_rollover % TMR_DAY / TMR_HOUR;
@@ -1990,7 +2087,8 @@ static void nvgen_cs_block(char **b, size_t *l, size_t *c, pk_cs *cs, int show_m
 		else
 			cli_buf_printf(b, l, c, "%sauto-rollover %lld\n", pre, d);
 	}
-	cli_buf_printf(b, l, c, "%s%sshutdown\n", pre, k.shutdown ? "" : "no ");
+	if (k.shutdown && !show_mode)
+		cli_buf_printf(b, l, c, "%sshutdown\n", pre);
 }
 
 static void nvgen_tp(char **b, size_t *l, size_t *c, pk_tp *t)
@@ -2103,6 +2201,11 @@ int cli_http_apply(cli_sess *s)
 	int rc = 0;
 
 	if (!P())
+		return 0;
+	/* Replaying a configuration: the listener starts once it is all in
+	 * (cli_replay_config), so `ip http server` + `ip http port N` never
+	 * binds port 80 on the way. */
+	if (cli_opts(s) & CLI_S_REPLAY)
 		return 0;
 	if (scep_http_apply(P(), pkish_http_bind()) < 0) {
 		cli_error(s, "HTTP server not started: %s", pk_err_msg());

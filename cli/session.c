@@ -605,7 +605,6 @@ static void exec_timestamp(cli_sess *s)
 		cli_printf(s, "Time source is hardware calendar, %s\n", buf);
 	else
 		cli_printf(s, "Time source is user configuration, %s\n", buf);
-	cli_printf(s, "\n");
 }
 
 /* `terminal exec prompt timestamp` stamps show commands only. */
@@ -785,6 +784,7 @@ int cli_replay_config(cli_sess *s, const char *name, const char *text)
 		pk_device_lock(s->dev);
 		s->locked = 1;
 		pk_pki_config_done(cli_pki());
+		cli_http_apply(s);
 		pk_device_run_timers(s->dev);
 		s->locked = 0;
 		pk_device_unlock(s->dev);

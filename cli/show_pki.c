@@ -61,7 +61,8 @@ void show_cs(cli_sess *s, pk_cs *cs)
 		cli_printf(s, "    Status: %s\n", v.enabled ? "enabled" : "disabled");
 	cli_printf(s, "    State: %s\n", v.check_failed ? "check failed" :
 		   v.enabled ? "enabled" : "disabled");
-	if (v.enabled)
+	/* locked = admin up, also while a check fails (docs/pki-server.md §4) */
+	if (v.locked)
 		cli_printf(s, "    Server's configuration is locked  (enter \"shut\" to unlock it)\n");
 	else
 		cli_printf(s, "    Server's configuration is unlocked  (enter \"no shut\" to lock it)\n");

@@ -67,7 +67,8 @@ static int read_all(int fd, void *buf, size_t n)
 	while (n > 0) {
 		ssize_t r = read(fd, p, n);
 		if (r < 0) {
-			if (errno == EINTR)
+			/* SIGTERM/SIGINT (timeout, ^C on a -c client) ends the wait */
+			if (errno == EINTR && !pkish_stopping())
 				continue;
 			return -1;
 		}

@@ -42,6 +42,7 @@
 static void cs_timers(pk_cs *cs);
 static int cs_start(pk_cs *cs);
 static void cs_stop(pk_cs *cs);
+static void ser_clean(pk_cs *cs);
 
 /* ---- accessors ------------------------------------------------------------- */
 
@@ -185,6 +186,8 @@ void pki_cs_free(pk_cs *cs)
 		return;
 	if (cs->enabled)
 		cs_stop(cs);
+	else
+		ser_clean(cs);      /* a CA made while HTTP was off reserved serials */
 	tmr_stop(pk_device_timers(cs->p->d), &cs->t_crl);
 	tmr_stop(pk_device_timers(cs->p->d), &cs->t_shadow);
 	tmr_stop(pk_device_timers(cs->p->d), &cs->t_expire);
@@ -240,7 +243,7 @@ static int cfg_same(const struct pk_cs_config *a, const struct pk_cs_config *b)
 	       !strcmp(a->db_url, b->db_url) && a->archive == b->archive &&
 	       !strcmp(a->archive_pw, b->archive_pw) && a->archive_pw_type == b->archive_pw_type &&
 	       !strcmp(a->hash, b->hash) && !strcmp(a->cdp_url, b->cdp_url) &&
-	       a->auto_rollover == b->auto_rollover;
+	       a->auto_rollover == b->auto_rollover && a->serial_number == b->serial_number;
 }
 
 static void cfg_terminate(struct pk_cs_config *c)
@@ -466,33 +469,52 @@ static void rev_remove(pk_cs *cs, uint64_t serial)
 }
 
 /* The revoked serials survive restarts in NAME.crl: read them back when
- * the CRL was issued under this server's name. */
-static void rev_load(pk_cs *cs, const X509 *ca)
+ * the CRL was issued under this server's name.  The CRL itself is returned
+ * (to be used as is, so that a restart keeps CRL NextUpdate and the
+ * CS CRL UPDATE timer) when it is still current: signed by this CA's key
+ * with the configured hash and lifetime, not yet due, and listing exactly
+ * the revoked serials known.  NULL: a new CRL must be made. */
+static X509_CRL *rev_load(pk_cs *cs, const X509 *ca)
 {
 	char path[4200], *data = NULL;
 	const unsigned char *pp;
 	X509_CRL *crl = NULL;
+	const EVP_MD *md = pki_md(cs->cfg.hash);
+	tmr_ms now = now_of(cs), tu, nu;
 	size_t len = 0;
-	int i;
+	int i, n = 0, md_nid = NID_undef, reuse;
 
 	db_path(cs, cs->name, path, sizeof path - 8);
 	strcat(path, ".crl");
 	if (pk_store_read(path, &data, &len) < 0)
-		return;
+		return NULL;
 	pp = (const unsigned char *)data;
 	crl = d2i_X509_CRL(NULL, &pp, (long)len);
-	if (crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(ca)) == 0) {
+	reuse = crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(ca)) == 0;
+	if (reuse) {
 		STACK_OF(X509_REVOKED) *r = X509_CRL_get_REVOKED(crl);
-		for (i = 0; i < sk_X509_REVOKED_num(r); i++) {
+		n = sk_X509_REVOKED_num(r);
+		for (i = 0; i < n; i++) {
 			const X509_REVOKED *e = sk_X509_REVOKED_value(r, i);
 			uint64_t s;
 			if (ASN1_INTEGER_get_uint64(&s, X509_REVOKED_get0_serialNumber(e)))
 				rev_insert(cs, s, pki_time_ms(X509_REVOKED_get0_revocationDate(e)));
 		}
+		tu = pki_time_ms(X509_CRL_get0_lastUpdate(crl));
+		nu = X509_CRL_get0_nextUpdate(crl) ? pki_time_ms(X509_CRL_get0_nextUpdate(crl)) : 0;
+		reuse = (n < 0 ? 0 : (size_t)n) == cs->nrev && tu <= now && now < nu &&
+			nu - tu == cs->cfg.life_crl && md &&
+			OBJ_find_sigid_algs(X509_CRL_get_signature_nid(crl), &md_nid, NULL) &&
+			md_nid == EVP_MD_get_type(md) &&
+			X509_CRL_verify(crl, X509_get0_pubkey(ca)) == 1;
 	}
 	ERR_clear_error();
-	X509_CRL_free(crl);
 	free(data);
+	if (!reuse) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	return crl;
 }
 
 /* ---- CRL --------------------------------------------------------------------------- */
@@ -549,6 +571,10 @@ static void crl_timer_cb(tmr *t, void *arg)
 		tmr_start(q, t, now + (target - now) / life * life);
 		return;
 	}
+	/* the CA expires now and CS CERT EXPIRE will re-sign the CRL with the
+	 * rollover key: no CRL from a CA at its last instant */
+	if (pki_cs_rca(cs) && now >= cert_na(pki_cs_ca(cs)))
+		return;
 	if (crl_update(cs) < 0) {
 		pk_log(PK_LOG_ERR, "%s:CRL update failed: %s", cs->name, pk_err_msg());
 		tmr_start(q, t, now + life);
@@ -754,7 +780,7 @@ static int create_ca(pk_cs *cs)
 	int rc;
 
 	if (!k) {
-		rc = pki_rsa_generate(1024, &gen);
+		rc = pki_rsa_generate(cs->p, 1024, &gen);
 		if (rc == 0)
 			rc = pki_key_put(cs->p, cs->name, gen, 0);
 		EVP_PKEY_free(gen);
@@ -808,6 +834,7 @@ static int cs_start(pk_cs *cs)
 {
 	pk_device *d = cs->p->d;
 	X509 *ca, *rca;
+	X509_CRL *crl;
 	pk_key *k;
 	char path[4096];
 	uint64_t s;
@@ -820,13 +847,6 @@ static int cs_start(pk_cs *cs)
 	if (!tmr_clock_authoritative(pk_device_clock(d))) {
 		rc = check_failed(cs, pk_err_set(PK_ESTATE,
 						 "Please set clock calender-valid or enable NTP"));
-		goto out;
-	}
-	if (!pk_device_http_enabled(d)) {
-		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: HTTP server not enabled, initialization failed.");
-		cs->http_disabled = 1;
-		rc = check_failed(cs, pk_err_set(PK_ESTATE,
-						 "HTTP server not enabled, initialization failed."));
 		goto out;
 	}
 	if ((rc = pk_device_path(d, cs->cfg.db_url, path, sizeof path)) < 0 ||
@@ -844,10 +864,15 @@ static int cs_start(pk_cs *cs)
 		snprintf(cs->dbdir, sizeof cs->dbdir, "%s", path);
 		cs->ser_ready = 0;
 	}
-	if ((rc = ser_load(cs)) < 0) {
+	/* once read, memory is ahead of the file (a reservation may be
+	 * outstanding): reading it again would skip the reserved serials */
+	if (!cs->ser_ready && (rc = ser_load(cs)) < 0) {
 		rc = check_failed(cs, rc);
 		goto out;
 	}
+	/* `serial-number 0x<hex>` raises the counter; it never lowers it */
+	if (cs->cfg.serial_number > cs->last_serial)
+		cs->last_serial = cs->reserved = cs->cfg.serial_number;
 	if (pk_cs_needs_ca(cs) && (rc = create_ca(cs)) < 0) {
 		rc = check_failed(cs, rc);
 		goto out;
@@ -864,14 +889,27 @@ static int cs_start(pk_cs *cs)
 						 cs->name));
 		goto out;
 	}
+	/* IOS makes the CA at the first `no shutdown` even without HTTP and
+	 * enables the server when `ip http server` comes (docs/pki-server.md §4) */
+	if (!pk_device_http_enabled(d)) {
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: HTTP server not enabled, initialization failed.");
+		cs->http_disabled = 1;
+		rc = check_failed(cs, pk_err_set(PK_ESTATE,
+						 "HTTP server not enabled, initialization failed."));
+		goto out;
+	}
 	/* a restored CA (or a lost NAME.ser) must not have its serial reused */
 	if (pki_cert_serial(ca, &s) == 0 && s > cs->last_serial)
 		cs->last_serial = cs->reserved = s;
 	if (rca && pki_cert_serial(rca, &s) == 0 && s > cs->last_serial)
 		cs->last_serial = cs->reserved = s;
-	rev_load(cs, ca);
+	crl = rev_load(cs, ca);
 	cs->enabled = 1;
-	if ((rc = crl_update(cs)) < 0) {
+	if (crl) {
+		X509_CRL_free(cs->crl);
+		cs->crl = crl;
+		cs->crl_gen = pki_time_ms(X509_CRL_get0_lastUpdate(crl));
+	} else if ((rc = crl_update(cs)) < 0) {
 		cs->enabled = 0;
 		rc = check_failed(cs, rc);
 		goto out;
@@ -978,6 +1016,18 @@ void pki_cs_key_added(pk_pki *p, const char *label)
 		cs_start(cs);
 }
 
+void pki_cs_key_removed(pk_pki *p, const char *label)
+{
+	pk_cs *cs = p->cs;
+
+	if (!cs || !cs->enabled || strcmp(label, cs->name) != 0)
+		return;
+	cs_stop(cs);
+	cs->check_failed = 1;
+	pk_log(PK_LOG_NOTICE, "%s:Server key not found, waiting for (offline) key. Keypair label %s.",
+	       cs->name, cs->name);
+}
+
 /* ---- timers ------------------------------------------------------------------------------ */
 
 /* Recompute CS timers from the certificate dates (spec §3.1, §3.2). */
@@ -1034,7 +1084,7 @@ static int do_rollover(pk_cs *cs)
 		return pk_err_set(PK_ESTATE, "Certificate server %s has no CA certificate", cs->name);
 	shadow_label(cs, label, sizeof label);
 	if (!rk) {
-		rc = pki_rsa_generate(EVP_PKEY_get_bits(k->pkey), &gen);
+		rc = pki_rsa_generate(cs->p, EVP_PKEY_get_bits(k->pkey), &gen);
 		if (rc == 0)
 			rc = pki_key_put(cs->p, label, gen, 0);
 		EVP_PKEY_free(gen);
@@ -1286,7 +1336,8 @@ void pk_cs_view(const pk_cs *cs, struct pk_cs_view *v)
 		 cs->cfg.grant == PK_GRANT_MANUAL ? "manual" :
 		 cs->cfg.grant == PK_GRANT_NONE ? "none" : "auto");
 	snprintf(v->last_serial, sizeof v->last_serial, "%llX",
-		 (unsigned long long)cs->last_serial);
+		 (unsigned long long)cs->last_serial > cs->cfg.serial_number ?
+		 (unsigned long long)cs->last_serial : cs->cfg.serial_number);
 	v->crl_next = cs->crl ? pki_time_ms(X509_CRL_get0_nextUpdate(cs->crl)) : 0;
 	snprintf(v->db_url, sizeof v->db_url, "%s", cs->cfg.db_url);
 	v->db_level = cs->cfg.db_level;

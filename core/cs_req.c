@@ -439,13 +439,14 @@ int pk_cs_submit_csr(pk_cs *cs, const unsigned char *der, size_t len, long *id)
 		return rc;
 	if (cs->cfg.grant == PK_GRANT_NONE)
 		return pk_err_set(PK_EDENIED, "Enrollment requests are rejected (grant none)");
+	/* operator-facing messages: no OpenSSL error queue appended */
 	csr = csr_parse(der, len);
 	if (!csr) {
-		rc = pk_err_ossl(PK_EINVAL, "not a valid PKCS #10 request");
+		rc = pk_err_set(PK_EINVAL, "not a valid PKCS #10 request");
 		goto out;
 	}
 	if (X509_REQ_verify(csr, X509_REQ_get0_pubkey(csr)) != 1) {
-		rc = pk_err_ossl(PK_EINVAL, "the request's signature does not verify");
+		rc = pk_err_set(PK_EINVAL, "the request's signature does not verify");
 		goto out;
 	}
 	rc = req_new(cs, der, len, csr, NULL, 0, PK_REQ_PENDING, &e);

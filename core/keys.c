@@ -274,11 +274,54 @@ void pk_key_view(const pk_key *k, struct pk_key_view *v)
 	v->generated = k->generated;
 }
 
-int pki_rsa_generate(int bits, EVP_PKEY **out)
+/* Tests only (PKISH_TEST=1 in the environment, as tests/tools/trun sets
+ * it): "generating" a key takes the first key of DIR/test-keys.pem (PEM
+ * private keys, any number) with the modulus asked that is neither in the
+ * key store nor handed out before by this process, so that transcripts
+ * which generate keys (crypto key generate, the CS key, the shadow key
+ * NAME#) print the same certificates on every run.  No file, or no such
+ * key left: real generation.  docs/testing.md. */
+static EVP_PKEY *pool_key(pk_pki *p, int bits)
+{
+	const char *t = getenv("PKISH_TEST");
+	char path[4200];
+	EVP_PKEY *k, *got = NULL;
+	BIO *b;
+	size_t i;
+	int idx;
+
+	if (!t || strcmp(t, "1") != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/test-keys.pem", pk_device_dir(p->d));
+	b = BIO_new_file(path, "r");
+	if (!b) {
+		ERR_clear_error();
+		return NULL;
+	}
+	for (idx = 0; !got && idx < 64 &&
+	     (k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) != NULL; idx++) {
+		int fresh = !(p->pool_used & (1ull << idx)) && EVP_PKEY_get_bits(k) == bits;
+		for (i = 0; fresh && i < p->nkeys; i++)
+			fresh = EVP_PKEY_eq(k, p->keys[i]->pkey) != 1;
+		if (fresh) {
+			p->pool_used |= 1ull << idx;
+			got = k;
+		} else {
+			EVP_PKEY_free(k);
+		}
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	return got;
+}
+
+int pki_rsa_generate(pk_pki *p, int bits, EVP_PKEY **out)
 {
 	*out = NULL;
 	if (bits < 360 || bits > 4096)
 		return pk_err_set(PK_EINVAL, "modulus must be 360 to 4096 bits");
+	if (p && (*out = pool_key(p, bits)) != NULL)
+		return 0;
 	if (bits < 512)
 		return pk_err_set(PK_ECRYPTO,
 				  "OpenSSL 3 cannot generate RSA keys below 512 bits");
@@ -340,7 +383,7 @@ int pk_key_generate(pk_pki *p, const char *label, int bits, int exportable)
 
 	if (!valid_label(label))
 		return pk_err_set(PK_EINVAL, "invalid key label");
-	rc = pki_rsa_generate(bits, &pk);
+	rc = pki_rsa_generate(p, bits, &pk);
 	if (rc == 0)
 		rc = pki_key_put(p, label, pk, exportable);
 	EVP_PKEY_free(pk);
@@ -403,7 +446,9 @@ int pk_key_import(pk_pki *p, const char *label, const char *pub_pem,
 	if (b)
 		priv = PEM_read_bio_PrivateKey(b, NULL, pass_cb, (void *)passphrase);
 	if (!priv) {
-		rc = pk_err_ossl(PK_EINVAL, "cannot read the private key (wrong passphrase?)");
+		/* for the operator: without OpenSSL's error queue appended */
+		ERR_clear_error();
+		rc = pk_err_set(PK_EINVAL, "cannot read the private key (wrong passphrase?)");
 		goto out;
 	}
 	if (!EVP_PKEY_is_a(priv, "RSA")) {
@@ -516,6 +561,7 @@ int pk_key_delete(pk_pki *p, const char *label)
 	key_free(p->keys[idx]);
 	memmove(p->keys + idx, p->keys + idx + 1, (p->nkeys - (size_t)idx - 1) * sizeof *p->keys);
 	p->nkeys--;
+	pki_cs_key_removed(p, label);
 	return 0;
 }
 
@@ -533,6 +579,7 @@ int pk_key_rename(pk_pki *p, const char *from, const char *to)
 		return 0;
 	renamed = *p->keys[fi];
 	snprintf(renamed.label, sizeof renamed.label, "%s", to);
+	renamed.saved = 0;       /* not under this name in a write memory yet */
 	rc = keyfile_write(p, &renamed, p->keys[fi]);
 	if (rc < 0)
 		return rc;
@@ -550,6 +597,7 @@ int pk_key_rename(pk_pki *p, const char *from, const char *to)
 		p->nkeys++;
 	}
 	snprintf(k->label, sizeof k->label, "%s", to);
+	k->saved = 0;
 	pki_cs_key_added(p, to);
 	return 0;
 }

@@ -222,6 +222,8 @@ struct pk_cs_config {
 	tmr_ms auto_rollover;        /* -1 = not configured; bare keyword 30 d */
 	int shutdown;                /* admin state; 1 after create */
 	int shutdown_explicit;       /* a shutdown / no shutdown line was seen */
+	unsigned long long serial_number;   /* `serial-number 0x<hex>`: the last
+					     * serial is at least this (0 = unset) */
 };
 
 /* Operational state for show (spec §5.1). */

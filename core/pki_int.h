@@ -53,6 +53,7 @@ struct pk_pki {
 	pk_tp_observer obs;
 	void *obs_arg;
 	int configuring;         /* a configuration replay is running */
+	uint64_t pool_used;      /* keys of DIR/test-keys.pem handed out (tests) */
 };
 
 /* ---- keys.c ---------------------------------------------------------------- */
@@ -60,8 +61,9 @@ struct pk_pki {
 int  pki_keys_load(pk_pki *p);
 void pki_keys_free(pk_pki *p);
 int  pki_keys_mark_saved(pk_pki *p);
-/* Generate an RSA key (e = 65537) without storing it. */
-int  pki_rsa_generate(int bits, EVP_PKEY **out);
+/* Generate an RSA key (e = 65537) without storing it (p may be NULL;
+ * with PKISH_TEST=1 a key of DIR/test-keys.pem may be taken instead). */
+int  pki_rsa_generate(pk_pki *p, int bits, EVP_PKEY **out);
 /* Add or replace key `label` with pkey (reference taken), persisted at
  * once; on a storage failure nothing changes. */
 int  pki_key_put(pk_pki *p, const char *label, EVP_PKEY *pkey, int exportable);
@@ -131,7 +133,7 @@ int  pki_tp_for_server(pk_pki *p, const char *name, pk_tp **out);
 #define CS_OTP_MAX 32            /* one-time passwords alive at once */
 #define CS_SERIAL_BLOCK_MIN 16   /* serials reserved per NAME.ser write: */
 #define CS_SERIAL_BLOCK_MAX 4096 /* doubling while issuing fast */
-#define CS_KEEP_COLLECTED 10000  /* collected entries kept in the request database */
+#define CS_KEEP_COLLECTED 1000   /* collected entries kept in the request database */
 
 /* A request-database entry. */
 struct cs_req {
@@ -227,6 +229,9 @@ void pki_cs_config_done(pk_pki *p);
 /* A key appeared (generated, imported, renamed): a server waiting for its
  * key retries. */
 void pki_cs_key_added(pk_pki *p, const char *label);
+/* Key NAME of an enabled server was deleted (zeroize): the server stops
+ * and waits for its key, as after a start without it. */
+void pki_cs_key_removed(pk_pki *p, const char *label);
 /* Mark a trustpoint as the server's if names match (called by tp.c). */
 int  pki_cs_owns_tp_name(const pk_pki *p, const char *name);
 

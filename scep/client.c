@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -63,8 +64,10 @@ struct tpc {
 	/* failures */
 	int connect_tries;
 	enum job retry_job;          /* what CONNECT RETRY re-does */
-	int stopped;                 /* a renewal was rejected: no RENEW (spec §3.3) */
-	tmr_ms nextca_backoff;
+	int stopped;                 /* rejected, or polls ran out: nothing automatic */
+	tmr_ms backoff;              /* automatic attempts that came to nothing */
+	tmr_ms hold;                 /* RENEW/SHADOW not before this instant, */
+	tmr_ms hold_from;            /* ... decided at this one */
 	int busy;                    /* a network exchange is in flight */
 	int quiet;                   /* our own certificate changes: no recompute */
 };
@@ -131,6 +134,25 @@ static void key_label(pk_tp *t, int shadow, char *buf, size_t n)
 	snprintf(buf, n, "%s%s", l, shadow ? "#" : "");
 }
 
+/* The certificate is for that key (compares the public keys). */
+static int cert_has_key(const X509 *x, const pk_key *k)
+{
+	EVP_PKEY *a = x ? X509_get0_pubkey(x) : NULL;
+	struct evp_pkey_st *b = k ? pk_key_evp(k) : NULL;
+
+	return a && b && EVP_PKEY_eq(a, b) == 1;
+}
+
+/* The rollover identity certificate is for the shadow key X#: decided from
+ * the keys themselves, so it survives a reload. */
+static int rollover_on_shadow_key(pk_tp *t)
+{
+	char l[170];
+
+	key_label(t, 1, l, sizeof l);
+	return cert_has_key(pk_tp_cert(t, PK_TP_ID_ROLLOVER), pk_key_find(the_pki, l));
+}
+
 static void fqdn_of(pk_tp *t, char *buf, size_t n)
 {
 	struct pk_tp_config c;
@@ -194,11 +216,21 @@ static void arm_job(struct tpc *c, enum job job, tmr_ms when)
 	char label[200];
 
 	c->job = job;
+	if (job != JOB_ACTIVATE && when < c->hold)
+		when = c->hold;
 	snprintf(label, sizeof label, "%s %s", job == JOB_RENEW || job == JOB_INITIAL ? "RENEW" : "SHADOW",
 		 c->name);
 	tmr_set_label(&c->job_t, label);
 	tmr_start(pk_device_timers(dev()), &c->job_t, when);
 	pk_device_kick(dev());
+}
+
+/* RENEW/SHADOW wait until `when` (back-offs), whatever recompute finds.
+ * Forgotten if the clock goes back before the decision. */
+static void hold_until(struct tpc *c, tmr_ms when)
+{
+	c->hold = when;
+	c->hold_from = now();
 }
 
 static int ca_says_nextca(const struct tpc *c)
@@ -240,14 +272,18 @@ static void recompute(struct tpc *c)
 	}
 	ca_nb = cert_nb(ca);
 	ca_na = cert_na(ca);
-	if (rca && (rid || !id || cfg.auto_enroll < 0 || !cfg.enroll_url[0])) {
+	if (!rca && now() >= ca_na)
+		return;         /* expired without a rollover: re-authenticate (spec §3.6) */
+	if (rca && (rid || !id || c->stopped || cfg.auto_enroll < 0 || !cfg.enroll_url[0])) {
 		arm_job(c, JOB_ACTIVATE, ca_na);
 		return;
 	}
-	if (!cfg.enroll_url[0])
+	/* After a rejected renewal nothing is armed: only a manual enroll
+	 * recovers (spec §3.3 RENEW step 3, §3.9). */
+	if (!cfg.enroll_url[0] || c->stopped)
 		return;
 	if (!id) {
-		if (cfg.auto_enroll >= 0 && !c->stopped)
+		if (cfg.auto_enroll >= 0)
 			arm_job(c, JOB_INITIAL, now());
 		else if (ca_says_nextca(c))
 			arm_job(c, JOB_SHADOW_CA, at_percent(ca_nb, ca_na, 90));
@@ -257,14 +293,14 @@ static void recompute(struct tpc *c)
 	id_na = cert_na(id);
 	capped = id_na - ca_na <= TMR_SEC && ca_na - id_na <= TMR_SEC;
 	if (capped) {
-		if (cfg.auto_enroll >= 0 && !c->stopped)
+		if (cfg.auto_enroll >= 0)
 			arm_job(c, JOB_SHADOW_ID, at_percent(id_nb, id_na, cfg.auto_enroll));
 		else if (ca_says_nextca(c))
 			arm_job(c, rca ? JOB_ACTIVATE : JOB_SHADOW_CA,
 				rca ? ca_na : at_percent(ca_nb, ca_na, 90));
 		return;
 	}
-	if (cfg.auto_enroll >= 0 && !c->stopped) {
+	if (cfg.auto_enroll >= 0) {
 		arm_job(c, JOB_RENEW, at_percent(id_nb, id_na, cfg.auto_enroll));
 		return;
 	}
@@ -411,6 +447,55 @@ static void log_install(pk_tp *t, const X509 *cert)
 	       v.subject_comma, v.serial, iso);
 }
 
+/* An automatic attempt came to nothing (GetNextCACert before the CA has a
+ * rollover certificate, a reply that is not a certificate, a certificate
+ * already due for renewal): the next one waits with the POLL back-off —
+ * retry period, doubling, at most an hour — and not past `limit` (0: no
+ * limit), so no timer can fire again at once and loop (spec §3.3 REC). */
+static void back_off(struct tpc *c, tmr_ms limit)
+{
+	pk_tp *t = tp_of(c);
+	struct pk_tp_config cfg;
+	tmr_ms when;
+
+	if (!t)
+		return;
+	pk_tp_get_config(t, &cfg);
+	c->backoff = c->backoff ? c->backoff * 2 : cfg.retry_period * TMR_MIN;
+	if (c->backoff > POLL_CAP)
+		c->backoff = POLL_CAP;
+	when = now() + c->backoff;
+	hold_until(c, limit && when > limit ? limit : when);
+	pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: trustpoint %s: next automatic attempt in %lld minute%s",
+		 c->name, (long long)(c->backoff / TMR_MIN), c->backoff == TMR_MIN ? "" : "s");
+}
+
+/* A CA whose clock is behind ours (or that back-dates a lot) can issue a
+ * certificate whose renewal point is already past: renewing again at once
+ * would loop. */
+static void guard_due(struct tpc *c, const X509 *cert, int pct)
+{
+	if (pct < 0 || at_percent(cert_nb(cert), cert_na(cert), pct) > now()) {
+		c->backoff = 0;
+		return;
+	}
+	pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: the new certificate of trustpoint %s is already due "
+		 "for renewal (is the CA's clock behind?)", c->name);
+	back_off(c, 0);
+}
+
+/* The request for key X# came to nothing: X# goes. */
+static void drop_shadow_key(struct tpc *c, pk_tp *t)
+{
+	char l[170];
+
+	if (!c->shadow_key)
+		return;
+	key_label(t, 1, l, sizeof l);
+	pk_key_delete(c->p, l);
+	c->shadow_key = 0;
+}
+
 /* The CertRep of a PKCSReq or CertPoll: install, fail, or keep polling. */
 static void handle_reply(struct tpc *c, scep_rep *rep)
 {
@@ -428,9 +513,12 @@ static void handle_reply(struct tpc *c, scep_rep *rep)
 		if (c->polls == 0)
 			c->poll_interval = cfg.retry_period * TMR_MIN;
 		if (c->polls >= cfg.retry_count) {
+			/* like a rejection: only a manual enroll starts again */
 			pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: %d polls without an answer: giving up", c->polls);
+			drop_shadow_key(c, t);
 			clear_request(c);
 			set_status(t, "Failed");
+			c->stopped = 1;
 			return;
 		}
 		tmr_start(q, &c->poll_t, now() + c->poll_interval);
@@ -443,13 +531,10 @@ static void handle_reply(struct tpc *c, scep_rep *rep)
 		pk_log(PK_LOG_INFO, "%%PKI-6-CERTREJECT: Certificate enrollment request was rejected "
 		       "by Certificate Authority for Trustpoint %s", c->name);
 		set_status(t, "Rejected");
-		if (c->pending == KIND_RENEW || c->pending == KIND_SHADOW)
-			c->stopped = 1;      /* only a manual enroll recovers (spec §3.3) */
-		if (c->shadow_key) {
-			char l[170];
-			key_label(t, 1, l, sizeof l);
-			pk_key_delete(c->p, l);
-		}
+		/* Only a manual enroll recovers (spec §3.3 RENEW step 3); an
+		 * initial auto-enrollment stops too, or it would ask again at once. */
+		c->stopped = 1;
+		drop_shadow_key(c, t);
 		clear_request(c);
 		return;
 	}
@@ -461,8 +546,10 @@ static void handle_reply(struct tpc *c, scep_rep *rep)
 
 		if (!cert) {
 			pk_log(PK_LOG_ERR, "%%PKI-3-CERTRETFAIL: Certificate enrollment failed: no certificate in the reply");
+			drop_shadow_key(c, t);
 			clear_request(c);
 			set_status(t, "Failed");
+			back_off(c, 0);
 			return;
 		}
 		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: status = 100: certificate is granted");
@@ -486,7 +573,9 @@ static void handle_reply(struct tpc *c, scep_rep *rep)
 		set_status(t, "Granted");
 		c->stopped = 0;
 		clear_request(c);
-		c->shadow_key = kind == KIND_SHADOW ? shadow_key : 0;
+		c->shadow_key = 0;
+		if (kind != KIND_SHADOW)
+			guard_due(c, cert, cfg.auto_enroll);
 	}
 }
 
@@ -566,7 +655,12 @@ static int request(struct tpc *c, int kind, const char *challenge, int with_seri
 	if (kind == KIND_INITIAL) {
 		c->signer_key = reqkey;
 		EVP_PKEY_up_ref(reqkey);
-		rc = scep_selfsigned(reqkey, fqdn, digest, (time_t)(now() / 1000), &c->signer, &err);
+		/* OpenSSL stamps the SignedData's signingTime with the host's
+		 * clock, and some CAs (micromdm) check it against the signer's
+		 * validity: with a simulated clock ahead of the host's, the
+		 * temporary certificate starts at the earlier of the two. */
+		time_t start = (time_t)(now() / 1000), host = time(NULL);
+		rc = scep_selfsigned(reqkey, fqdn, digest, host < start ? host : start, &c->signer, &err);
 		if (rc < 0) {
 			clear_request(c);
 			return pk_err_set(PK_ECRYPTO, "%s", err.text);
@@ -640,10 +734,14 @@ static void connect_failed(struct tpc *c, enum job redo)
 	pk_tp_get_config(t, &cfg);
 	pk_log(PK_LOG_ERR, "%%PKI-3-SOCKETSEND: Failed to send out message to CA server.");
 	if (++c->connect_tries > CONNECT_TRIES) {
-		/* Give up for now; renewal is not lost: recompute re-arms it. */
+		/* Give up for now; renewal is not lost: the caller's recompute
+		 * re-arms RENEW/SHADOW, not before one more retry period
+		 * (spec §3.3, §6 Q6). */
+		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: %d connection attempts failed for trustpoint %s",
+			 c->connect_tries, c->name);
 		c->connect_tries = 0;
 		tmr_stop(pk_device_timers(dev()), &c->retry_t);
-		arm_job(c, redo == JOB_NONE ? JOB_INITIAL : redo, now() + cfg.retry_period * TMR_MIN);
+		hold_until(c, now() + cfg.retry_period * TMR_MIN);
 		return;
 	}
 	c->retry_job = redo;
@@ -711,6 +809,8 @@ static void run_job(struct tpc *c, enum job job)
 			break;          /* recompute re-arms the wait */
 		if (!c->caps_known)
 			scep_client_getcacaps(c);
+		if (!(t = tp_of(c)))
+			return;         /* deleted while the lock was let go */
 		{
 			struct pk_tp_config cfg;
 			pk_tp_get_config(t, &cfg);
@@ -732,6 +832,11 @@ static void run_job(struct tpc *c, enum job job)
 	case JOB_SHADOW_CA:
 	case JOB_SHADOW_ID:
 		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: SHADOW timer fired for trustpoint %s", c->name);
+		if (!pk_tp_cert(t, PK_TP_CA_ROLLOVER) && now() >= ca_na) {
+			pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: the CA certificate of trustpoint %s expired "
+				 "without a rollover certificate", c->name);
+			return;
+		}
 		if (!c->caps_known)
 			scep_client_getcacaps(c);
 		if (!(t = tp_of(c)))
@@ -742,16 +847,13 @@ static void run_job(struct tpc *c, enum job job)
 				/* §3.8: too early; retry with back-off until CA.na (REC) */
 				pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: GetNextCACert failed, no rollover CA "
 					 "certificate: %s", pk_err_msg());
-				c->nextca_backoff = c->nextca_backoff ? c->nextca_backoff * 2 : TMR_MIN;
-				if (c->nextca_backoff > POLL_CAP)
-					c->nextca_backoff = POLL_CAP;
-				if (tp_of(c) && now() + c->nextca_backoff < ca_na)
-					arm_job(c, job, now() + c->nextca_backoff);
-				return;
+				back_off(c, ca_na);
+				rc = 0;
+				break;
 			}
 			if (rc < 0)
 				break;
-			c->nextca_backoff = 0;
+			c->backoff = 0;
 		}
 		if (job == JOB_SHADOW_ID && (t = tp_of(c)) && !pk_tp_cert(t, PK_TP_ID_ROLLOVER)) {
 			struct pk_tp_config cfg;
@@ -763,7 +865,7 @@ static void run_job(struct tpc *c, enum job job)
 		break;
 	case JOB_ACTIVATE:
 		c->quiet++;
-		if (pk_tp_cert(t, PK_TP_ID_ROLLOVER) && c->shadow_key) {
+		if (rollover_on_shadow_key(t)) {
 			char l[170], l2[170];
 			key_label(t, 1, l, sizeof l);
 			key_label(t, 0, l2, sizeof l2);
@@ -779,12 +881,15 @@ static void run_job(struct tpc *c, enum job job)
 	}
 	if (!tp_of(c))
 		return;
-	if (rc == PK_ENET)
+	if (rc == PK_ENET) {
 		connect_failed(c, job);
-	else if (rc < 0)
+	} else if (rc < 0) {
 		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: %s", pk_err_msg());
-	else
 		c->connect_tries = 0;
+		back_off(c, 0);
+	} else {
+		c->connect_tries = 0;
+	}
 	recompute(c);
 }
 
@@ -945,8 +1050,11 @@ static void clock_changed(pk_device *d, void *arg)
 	for (i = 0; i < pk_tp_count(the_pki); i++) {
 		pk_tp *t = pk_tp_at(the_pki, i);
 		struct tpc *c = attach(t);
-		if (c)
+		if (c) {
+			if (c->hold && now() < c->hold_from)
+				c->hold = 0;
 			recompute(c);
+		}
 	}
 }
 
@@ -1041,6 +1149,8 @@ int scep_client_accept_ca(const char *tp, const struct x509_st *ca)
 	if (rc < 0)
 		return rc;
 	c->stopped = 0;
+	c->hold = 0;
+	c->backoff = 0;
 	c->caps_known = 0;
 	if (scep_client_getcacaps(c) < 0)
 		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: GetCACaps failed: %s", pk_err_msg());
@@ -1069,11 +1179,13 @@ int scep_client_enroll(const char *tp, const char *challenge, int with_serial, c
 	if (!tp_of(c))
 		return pk_err_set(PK_ENOENT, "Trustpoint %s was deleted", tp);
 	kind = pk_tp_cert(tp_of(c), PK_TP_ID) ? KIND_RENEW : KIND_INITIAL;
+	c->hold = 0;
+	c->backoff = 0;
 	rc = request(c, kind, challenge, with_serial, ip);
 	if (!tp_of(c))
 		return rc;
 	if (rc == PK_ENET)
-		connect_failed(c, JOB_INITIAL);
+		connect_failed(c, kind == KIND_RENEW ? JOB_RENEW : JOB_INITIAL);
 	recompute(c);
 	return rc;
 }
@@ -1105,6 +1217,5 @@ int scep_client_pending(pk_tp *t, struct scep_pending *out)
 
 int scep_client_uses_shadow_key(pk_tp *t)
 {
-	struct tpc *c = state_of(t);
-	return c && c->shadow_key;
+	return t && rollover_on_shadow_key(t);
 }

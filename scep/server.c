@@ -11,6 +11,16 @@
  * answers only after the record is durable.
  *
  * SCEP is answered on any path ending in "pkiclient.exe" and on "/scep".
+ * Bounds: a POST body of at most SCEP_MAX_MSG bytes (413 as soon as the
+ * headers announce more, and the connection is closed), a GET message= of
+ * at most MAX_QUERY characters or SCEP_MAX_MSG decoded bytes (414; past
+ * CONN_MEMORY libmicrohttpd answers 414 itself).
+ *
+ * Replays (docs/scep.md "Replays"): a verified pkiMessage whose senderNonce
+ * (with its transactionID) already got a final answer — SUCCESS or FAILURE
+ * — gets FAILURE badRequest and changes nothing.  The last REPLAY_SLOTS
+ * answered messages are remembered; a PENDING answer is not final (the
+ * same message may ask again), so it is not remembered.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +35,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "core/pk.h"
@@ -36,6 +47,8 @@
 #define CONN_MEMORY    (128 * 1024)       /* per connection: headers + URI */
 #define MAX_BODY       SCEP_MAX_MSG
 #define MAX_QUERY      (96 * 1024)
+#define REPLAY_SLOTS   8192               /* answered messages remembered */
+#define REPLAY_BUCKETS 4096
 
 static struct MHD_Daemon *daemon_;
 static int http_port;
@@ -71,6 +84,116 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, con
 	return reply(c, status, "text/plain", text, strlen(text));
 }
 
+/* An error after which the rest of the request is not read: the
+ * connection is closed once the answer is out. */
+static enum MHD_Result reply_close(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- replays ------------------------------------------------------------------------------
+ * A ring of the last REPLAY_SLOTS answered messages, keyed by the first
+ * 16 bytes of SHA-256(transactionID NUL senderNonce), with hash chains for
+ * the lookup.  Fixed size: memory does not grow with the enrollments. */
+struct seen {
+	unsigned char d[16];
+	int used;
+	int next;                /* slot index + 1 in the bucket's chain, 0 = end */
+};
+
+static struct {
+	pthread_mutex_t mu;
+	struct seen slot[REPLAY_SLOTS];
+	int head[REPLAY_BUCKETS];   /* slot index + 1, 0 = empty */
+	unsigned long n;
+} rp = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static int replay_key(const scep_req *req, unsigned char d[16])
+{
+	const char *tid = scep_req_transaction_id(req);
+	const unsigned char *nonce;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t nlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
+
+	nonce = scep_req_sender_nonce(req, &nlen);
+	ok = ctx && tid && nonce && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, tid, strlen(tid) + 1) == 1 &&
+	     EVP_DigestUpdate(ctx, nonce, nlen) == 1 && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 &&
+	     mdlen >= 16;
+	EVP_MD_CTX_free(ctx);
+	if (ok)
+		memcpy(d, md, 16);
+	return ok ? 0 : -1;
+}
+
+static unsigned replay_bucket(const unsigned char d[16])
+{
+	return ((unsigned)d[0] | (unsigned)d[1] << 8) % REPLAY_BUCKETS;
+}
+
+/* Unlinks slot i from its chain (lock held). */
+static void replay_unlink(int i)
+{
+	int *pp = &rp.head[replay_bucket(rp.slot[i].d)];
+
+	while (*pp && *pp != i + 1)
+		pp = &rp.slot[*pp - 1].next;
+	if (*pp)
+		*pp = rp.slot[i].next;
+	rp.slot[i].used = 0;
+	rp.slot[i].next = 0;
+}
+
+/* 1 when the message was answered before; else it is remembered from now
+ * on (0), so that an identical message arriving meanwhile is a replay. */
+static int replay_claim(const unsigned char d[16])
+{
+	unsigned b = replay_bucket(d);
+	int i, found = 0;
+
+	pthread_mutex_lock(&rp.mu);
+	for (i = rp.head[b]; i && !found; i = rp.slot[i - 1].next)
+		found = memcmp(rp.slot[i - 1].d, d, 16) == 0;
+	if (!found) {
+		i = (int)(rp.n++ % REPLAY_SLOTS);
+		if (rp.slot[i].used)
+			replay_unlink(i);
+		memcpy(rp.slot[i].d, d, 16);
+		rp.slot[i].used = 1;
+		rp.slot[i].next = rp.head[b];
+		rp.head[b] = i + 1;
+	}
+	pthread_mutex_unlock(&rp.mu);
+	return found;
+}
+
+/* Forgets a claimed message whose answer was not final. */
+static void replay_release(const unsigned char d[16])
+{
+	int i;
+
+	pthread_mutex_lock(&rp.mu);
+	for (i = rp.head[replay_bucket(d)]; i; i = rp.slot[i - 1].next)
+		if (memcmp(rp.slot[i - 1].d, d, 16) == 0) {
+			replay_unlink(i - 1);
+			break;
+		}
+	pthread_mutex_unlock(&rp.mu);
+}
+
 static void peer(struct MHD_Connection *c, char *buf, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -80,6 +203,18 @@ static void peer(struct MHD_Connection *c, char *buf, size_t n)
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf,
 			  (socklen_t)n);
+}
+
+/* A client-supplied string for a log line: at most n-1 bytes, anything
+ * but printable ASCII shown as '?' (a decoded %0A must not start a line). */
+static const char *loggable(const char *s, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && s[i] && i + 1 < n; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
 }
 
 /* ---- the certificate server's keys -------------------------------------------------- */
@@ -179,8 +314,19 @@ static const char *status_name(int st)
 	return st == PK_SCEP_SUCCESS ? "GRANTED" : st == PK_SCEP_PENDING ? "PENDING" : "REJECTED";
 }
 
-/* The decision, with the device lock held only around core calls. */
-static void decide(scep_req *req, int rollover, struct pk_scep_result *res)
+static void internal_failure(struct pk_scep_result *res, const char *text)
+{
+	pk_scep_result_free(res);
+	memset(res, 0, sizeof *res);
+	res->status = PK_SCEP_FAILURE;
+	res->fail_info = SCEP_BAD_REQUEST;
+	snprintf(res->fail_text, sizeof res->fail_text, "%s", text);
+}
+
+/* The decision, with the device lock held only around core calls.
+ * Returns 1 when the FAILURE in res is the server's own trouble rather
+ * than an answer on the merits (the same message may be tried again). */
+static int decide(scep_req *req, int rollover, struct pk_scep_result *res)
 {
 	pk_device *d = pk_pki_device(the_pki);
 	struct pk_scep_req preq;
@@ -189,31 +335,23 @@ static void decide(scep_req *req, int rollover, struct pk_scep_result *res)
 
 	memset(res, 0, sizeof *res);
 	if (scep_req_fill(req, rollover, &preq) < 0) {
-		res->status = PK_SCEP_FAILURE;
-		res->fail_info = SCEP_BAD_REQUEST;
-		snprintf(res->fail_text, sizeof res->fail_text, "malformed request");
-		return;
+		internal_failure(res, "malformed request");
+		return 0;
 	}
 	pk_device_lock(d);
 	cs = pk_cs_first(the_pki);
 	rc = cs ? pk_cs_scep(cs, &preq, res) : pk_err_set(PK_ESTATE, "no certificate server");
 	pk_device_unlock(d);
 	if (rc < 0) {
-		pk_scep_result_free(res);
-		memset(res, 0, sizeof *res);
-		res->status = PK_SCEP_FAILURE;
-		res->fail_info = SCEP_BAD_REQUEST;
-		snprintf(res->fail_text, sizeof res->fail_text, "%s", pk_err_msg());
-		return;
+		internal_failure(res, pk_err_msg());
+		return 1;
 	}
 	if (res->status != PK_SCEP_SUCCESS || !res->tbs || res->cert)
-		return;
+		return 0;
 	/* The CA's signature: outside the lock, so issuance scales with cores. */
 	if (pk_cs_sign(res) < 0) {
-		res->status = PK_SCEP_FAILURE;
-		res->fail_info = SCEP_BAD_REQUEST;
-		snprintf(res->fail_text, sizeof res->fail_text, "signing failed");
-		return;
+		internal_failure(res, "signing failed");
+		return 1;
 	}
 	pk_device_lock(d);
 	cs = pk_cs_first(the_pki);
@@ -221,35 +359,66 @@ static void decide(scep_req *req, int rollover, struct pk_scep_result *res)
 	pk_device_unlock(d);
 	if (rc < 0) {
 		/* Not durable ⇒ not issued: the client will retry. */
-		pk_scep_result_free(res);
-		memset(res, 0, sizeof *res);
-		res->status = PK_SCEP_FAILURE;
-		res->fail_info = SCEP_BAD_REQUEST;
-		snprintf(res->fail_text, sizeof res->fail_text, "the certificate could not be stored");
+		internal_failure(res, "the certificate could not be stored");
+		return 1;
 	}
+	return 0;
+}
+
+static const char *kind_text(int type)
+{
+	switch (type) {
+	case SCEP_PKCSREQ:
+	case SCEP_RENEWALREQ:
+		return "enrollment request";
+	case SCEP_CERTPOLL:
+		return "poll request";
+	case SCEP_GETCERT:
+		return "certificate request";
+	case SCEP_GETCRL:
+		return "CRL request";
+	}
+	return "request";
+}
+
+static void debug_issued(const struct pk_scep_result *res)
+{
+	BIGNUM *bn;
+	char *hex;
+
+	if (!res->tbs || !res->cert || !pk_debug_on(PK_DBG_SERVER))
+		return;
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(res->cert), NULL);
+	hex = bn ? BN_bn2hex(bn) : NULL;
+	pk_debug(PK_DBG_SERVER, "CRYPTO_CS: certificate issued for request %ld, serial number 0x%s",
+		 res->reqid, hex ? hex : "?");
+	OPENSSL_free(hex);
+	BN_free(bn);
 }
 
 static enum MHD_Result op_pkioperation(struct MHD_Connection *c, const unsigned char *der,
-				       size_t len, const char *from)
+				       size_t len)
 {
 	struct ca_keys k;
 	scep_req *req = NULL;
-	struct scep_err err;
+	struct scep_err err, berr;
 	struct scep_reply rep;
 	struct pk_scep_result res;
-	unsigned char *out = NULL;
+	unsigned char *out = NULL, key[16];
 	size_t outlen = 0;
-	int rc, rollover = 0, decided = 0;
+	int rc, rollover = 0, decided = 0, claimed = 0;
 	enum MHD_Result ret;
 
 	memset(&err, 0, sizeof err);
 	memset(&res, 0, sizeof res);
 	memset(&rep, 0, sizeof rep);
-	if (get_keys(&k) < 0)
+	if (get_keys(&k) < 0) {
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: Error: invalid server state.");
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "certificate server disabled\n");
+	}
 	rc = scep_req_parse(der, len, &req, &err);
 	if (rc < 0 && !req) {
-		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: unreadable SCEP message from %s: %s", from, err.text);
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: unreadable SCEP message: %s", err.text);
 		put_keys(&k);
 		return reply_text(c, MHD_HTTP_BAD_REQUEST, "malformed pkiMessage\n");
 	}
@@ -259,16 +428,35 @@ static enum MHD_Result op_pkioperation(struct MHD_Connection *c, const unsigned 
 		if (rc == 0)
 			pk_debug(PK_DBG_SERVER, "CRYPTO_CS_OPENSSL: open envelope: Decrypted PKCS7");
 	}
-	pk_debug(PK_DBG_SERVER, "CRYPTO_CS: read SCEP: %s, transaction id %s, from %s%s",
-		 scep_type_name(scep_req_type(req)), scep_req_transaction_id(req), from,
-		 rollover ? ", for the rollover CA" : "");
+	if (scep_req_type(req) > 0)
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: scep msg type - %d", scep_req_type(req));
+	pk_debug(PK_DBG_SERVER, "CRYPTO_CS: trans id - %s", scep_req_transaction_id(req));
+	if (rollover)
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: enveloped for the rollover CA certificate");
+	if (rc == 0 && replay_key(req, key) == 0) {
+		if (replay_claim(key)) {
+			rc = -1;
+			err.fail_info = SCEP_BAD_REQUEST;
+			snprintf(err.text, sizeof err.text,
+				 "replayed message: this senderNonce was answered before");
+		} else {
+			claimed = 1;
+		}
+	}
 	if (rc < 0) {
 		rep.status = SCEP_FAILURE;
 		rep.fail_info = err.fail_info >= 0 ? err.fail_info : SCEP_BAD_REQUEST;
 		rep.fail_text = err.text;
-		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: request rejected: %s", err.text);
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: SCEP message rejected, failInfo %s (%d): %s",
+			 scep_failinfo_name(rep.fail_info), rep.fail_info, err.text);
 	} else {
-		decide(req, rollover, &res);
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: received a%s %s",
+			 scep_req_type(req) == SCEP_PKCSREQ || scep_req_type(req) == SCEP_RENEWALREQ ?
+			 "n" : "", kind_text(scep_req_type(req)));
+		if (decide(req, rollover, &res) && claimed) {
+			replay_release(key);
+			claimed = 0;
+		}
 		decided = 1;
 		rep.status = res.status == PK_SCEP_SUCCESS ? SCEP_SUCCESS :
 			     res.status == PK_SCEP_PENDING ? SCEP_PENDING : SCEP_FAILURE;
@@ -276,14 +464,28 @@ static enum MHD_Result op_pkioperation(struct MHD_Connection *c, const unsigned 
 		rep.fail_text = res.fail_text[0] ? res.fail_text : NULL;
 		rep.cert = res.cert;
 		rep.crl = res.crl;
-		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: request %ld %s%s%s", res.reqid,
-			 status_name(res.status), res.fail_text[0] ? ": " : "", res.fail_text);
+		if (res.reqid > 0)
+			pk_debug(PK_DBG_SERVER, "CRYPTO_CS: enrollment request %ld %s%s%s", res.reqid,
+				 status_name(res.status), res.fail_text[0] ? ": " : "", res.fail_text);
+		else
+			pk_debug(PK_DBG_SERVER, "CRYPTO_CS: %s %s%s%s", kind_text(scep_req_type(req)),
+				 status_name(res.status), res.fail_text[0] ? ": " : "", res.fail_text);
+		debug_issued(&res);
+		/* PENDING is not an answer yet: the same message may ask again */
+		if (res.status == PK_SCEP_PENDING && claimed)
+			replay_release(key);
 	}
+	/* its own error record: rep.fail_text may point into err */
 	rc = scep_certrep_build(req, rollover ? k.rkey : k.key, rollover ? k.rcert : k.cert, &rep,
-				&out, &outlen, &err);
+				&out, &outlen, &berr);
 	if (rc < 0) {
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: cannot build the CertRep: %s", berr.text);
 		ret = reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot build the answer\n");
 	} else {
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: Sending CertRep %s, transaction id %s",
+			 rep.status == SCEP_SUCCESS ? "SUCCESS" :
+			 rep.status == SCEP_PENDING ? "PENDING" : "FAILURE",
+			 scep_req_transaction_id(req));
 		ret = reply(c, MHD_HTTP_OK, SCEP_CT_PKI_MESSAGE, out, outlen);
 	}
 	OPENSSL_free(out);
@@ -304,18 +506,56 @@ static int scep_path(const char *url)
 	       (n >= 13 && strcmp(url + n - 13, "pkiclient.exe") == 0);
 }
 
+/* First call of a request, headers read: what the body cannot change is
+ * answered now (a body is then never read). */
+static enum MHD_Result early(struct MHD_Connection *c, const char *url, const char *method,
+			     int *answered)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char from[64], m[16], u[200];
+
+	*answered = 1;
+	if (pk_debug_on(PK_DBG_HTTP)) {
+		peer(c, from, sizeof from);
+		pk_debug(PK_DBG_HTTP, "HTTP: %s %s from %s", loggable(method, m, sizeof m),
+			 loggable(url, u, sizeof u), from);
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0 && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return reply_close(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
+	if (!scep_path(url))
+		return reply_close(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	if (cl) {
+		char *end;
+		unsigned long long n;
+		errno = 0;
+		n = strtoull(cl, &end, 10);
+		if (errno || end == cl || n > MAX_BODY) {
+			pk_debug(PK_DBG_HTTP, "HTTP: request body of %s bytes refused",
+				 loggable(cl, u, 24));
+			return reply_close(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+		}
+	}
+	*answered = 0;
+	return MHD_YES;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 			       const char *method, const char *version, const char *upload,
 			       size_t *upload_size, void **con_cls)
 {
 	struct req_state *st = *con_cls;
 	const char *op, *msg;
-	char from[64];
 	int post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 
 	(void)cls;
 	(void)version;
 	if (!st) {
+		int answered;
+		enum MHD_Result r = early(c, url, method, &answered);
+		if (answered)
+			return r;
 		st = calloc(1, sizeof *st);
 		if (!st)
 			return MHD_NO;
@@ -345,25 +585,23 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	peer(c, from, sizeof from);
-	pk_debug(PK_DBG_HTTP, "HTTP: %s %s from %s", method, url, from);
-	if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
-	if (!scep_path(url))
-		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	if (st->too_big)
-		return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+		return reply_close(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
 	op = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "operation");
 	if (!op)
 		return reply_text(c, MHD_HTTP_BAD_REQUEST, "missing operation\n");
-	pk_debug(PK_DBG_SERVER, "CRYPTO_CS: received a SCEP %s request from %s", op, from);
+	if (pk_debug_on(PK_DBG_SERVER)) {
+		char o[40];
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: received a SCEP %s request",
+			 loggable(op, o, sizeof o));
+	}
 	if (strcasecmp(op, "GetCACaps") == 0) {
 		const char *caps = scep_cacaps();
 		struct ca_keys k;
 		if (get_keys(&k) < 0)
 			return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "certificate server disabled\n");
 		put_keys(&k);
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: Sending CA capabilities");
 		return reply(c, MHD_HTTP_OK, SCEP_CT_CAPS, caps, strlen(caps));
 	}
 	if (strcasecmp(op, "GetCACert") == 0)
@@ -373,7 +611,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	if (strcasecmp(op, "PKIOperation") != 0)
 		return reply_text(c, MHD_HTTP_BAD_REQUEST, "unknown operation\n");
 	if (post)
-		return op_pkioperation(c, st->body, st->len, from);
+		return op_pkioperation(c, st->body, st->len);
 	msg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "message");
 	if (!msg || !*msg)
 		return reply_text(c, MHD_HTTP_BAD_REQUEST, "missing message\n");
@@ -383,9 +621,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		unsigned char *der = NULL;
 		size_t len = 0;
 		enum MHD_Result ret;
-		if (scep_b64_decode(msg, strlen(msg), &der, &len) < 0)
+		int rc = scep_b64_decode(msg, strlen(msg), &der, &len);
+		if (rc == SCEP_ETOOBIG)
+			return reply_text(c, MHD_HTTP_URI_TOO_LONG, "message too long\n");
+		if (rc < 0)
 			return reply_text(c, MHD_HTTP_BAD_REQUEST, "message is not base64\n");
-		ret = op_pkioperation(c, der, len, from);
+		ret = op_pkioperation(c, der, len);
 		OPENSSL_free(der);
 		return ret;
 	}

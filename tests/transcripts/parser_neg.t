@@ -1,5 +1,6 @@
 ## `no` and `default` forms: removing a setting, restoring the default, the
 ## no-only endings (`no hostname` without a name), and where they are refused.
+## args: --http-bind 127.0.0.1
 Router>enable
 Router#configure terminal
 Enter configuration commands, one per line.  End with CNTL/Z.
@@ -8,8 +9,8 @@ R1(config)#ip domain name example.com
 R1(config)#clock timezone CET 1
 R1(config)#logging buffered 16384 warnings
 R1(config)#no logging console
+R1(config)#ip http port 18466
 R1(config)#ip http server
-R1(config)#ip http port 8080
 R1(config)#line con 0
 R1(config-line)#length 0
 R1(config-line)#logging synchronous
@@ -18,7 +19,7 @@ R1(config-line)#exit
 R1(config)#do show running-config
 Building configuration...
 
-Current configuration : 236 bytes
+Current configuration : 237 bytes
 !
 hostname R1
 !
@@ -30,7 +31,7 @@ logging buffered 16384 warnings
 no logging console
 !
 ip http server
-ip http port 8080
+ip http port 18466
 !
 line con 0
  length 0

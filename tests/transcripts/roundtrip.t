@@ -1,6 +1,7 @@
 ## Running-config is generated from state: saving it to a file, going back
 ## to factory defaults and copying the file into running-config reproduces
 ## the same show running-config.
+## args: --http-bind 127.0.0.1
 Router>enable
 Router#configure terminal
 Enter configuration commands, one per line.  End with CNTL/Z.
@@ -11,8 +12,8 @@ RT-1(config)#clock calendar-valid
 RT-1(config)#logging buffered 16384 notifications
 RT-1(config)#logging console errors
 RT-1(config)#no logging monitor
+RT-1(config)#ip http port 18467
 RT-1(config)#ip http server
-RT-1(config)#ip http port 8080
 RT-1(config)#line con 0
 RT-1(config-line)#length 0
 RT-1(config-line)#history size 30
@@ -23,7 +24,7 @@ RT-1(config-line)#end
 RT-1#show running-config
 Building configuration...
 
-Current configuration : 303 bytes
+Current configuration : 304 bytes
 !
 hostname RT-1
 !
@@ -37,7 +38,7 @@ logging console errors
 no logging monitor
 !
 ip http server
-ip http port 8080
+ip http port 18467
 !
 line con 0
  length 0
@@ -49,7 +50,7 @@ line vty 0 4
 end
 RT-1#copy running-config flash:rt1.cfg
 Destination filename [rt1.cfg]? 
-303 bytes copied
+304 bytes copied
 RT-1#reload
 System configuration has been modified. Save? [yes/no]: no
 Proceed with reload? [confirm]
@@ -71,11 +72,11 @@ line vty 0 4
 end
 Router#copy flash:rt1.cfg running-config
 Destination filename [running-config]? 
-303 bytes copied
+304 bytes copied
 RT-1#show running-config
 Building configuration...
 
-Current configuration : 303 bytes
+Current configuration : 304 bytes
 !
 hostname RT-1
 !
@@ -89,7 +90,7 @@ logging console errors
 no logging monitor
 !
 ip http server
-ip http port 8080
+ip http port 18467
 !
 line con 0
  length 0
@@ -102,6 +103,6 @@ end
 ## and the file replays cleanly once more (idempotent)
 RT-1#copy flash:rt1.cfg running-config
 Destination filename [running-config]? 
-303 bytes copied
+304 bytes copied
 RT-1#show running-config | count .
 Number of lines which match regexp = 25

@@ -54,14 +54,12 @@ Router#terminal exec prompt timestamp
 Router#show clock
 Load for five secs: 0%/0%; one minute: 0%; five minutes: 0%
 No time source, *00:00:00.000 UTC Mon Mar 1 1993
-
 *00:00:00.000 UTC Mon Mar 1 1993
 Router#configure terminal
 Enter configuration commands, one per line.  End with CNTL/Z.
 Router(config)#do show clock
 Load for five secs: 0%/0%; one minute: 0%; five minutes: 0%
 No time source, *00:00:00.000 UTC Mon Mar 1 1993
-
 *00:00:00.000 UTC Mon Mar 1 1993
 Router(config)#end
 *Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console by console
@@ -70,7 +68,6 @@ Jan  1 10:00:00.000: %SYS-6-CLOCKUPDATE: System clock has been updated from 00:0
 Router#show clock
 Load for five secs: 0%/0%; one minute: 0%; five minutes: 0%
 Time source is user configuration, 10:00:00.000 UTC Wed Jan 1 2020
-
 10:00:00.000 UTC Wed Jan 1 2020
 Router#terminal no exec prompt timestamp
 Router#show clock
