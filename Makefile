@@ -15,7 +15,7 @@
 BUILD    ?= build
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-DEVICE   ?= $(or $(PKISH_DEVICE),device)
+DEVICE   ?= $(or $(PKISH_DEVICE),pkish-device)
 SANITIZE ?=
 WERROR   ?= -Werror
 

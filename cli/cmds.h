@@ -4,6 +4,8 @@
 #ifndef PKISH_CMDS_H
 #define PKISH_CMDS_H
 
+#include <sys/types.h>
+
 #include "cli/cli.h"
 
 /* nodes_device.c: clock, storage, logging, debug, reload */
@@ -17,6 +19,9 @@ int h_show_startup(cli_sess *s, const cli_args *a);
 int h_dir(cli_sess *s, const cli_args *a);
 int h_reload(cli_sess *s, const cli_args *a);
 int h_write(cli_sess *s, const cli_args *a);
+/* Whole files behind device URLs (nvram:, flash:, unix:). */
+int cli_read_url(cli_sess *s, const char *url, char **data, size_t *len);
+int cli_write_url(cli_sess *s, const char *url, const char *data, size_t len, mode_t mode);
 int cli_configure_memory(cli_sess *s);
 /* Boot: replay nvram:startup-config into the session (quietly). */
 void cli_boot(cli_sess *s);

@@ -156,7 +156,7 @@ const struct cli_node n_clock_config[] = {
 
 /* ---- storage ----------------------------------------------------------------- */
 
-static int read_url(cli_sess *s, const char *url, char **data, size_t *len)
+int cli_read_url(cli_sess *s, const char *url, char **data, size_t *len)
 {
 	char path[4200];
 	int rc = pk_device_path(cli_dev(s), url, path, sizeof path);
@@ -166,7 +166,7 @@ static int read_url(cli_sess *s, const char *url, char **data, size_t *len)
 	return pk_store_read(path, data, len);
 }
 
-static int write_url(cli_sess *s, const char *url, const char *data, size_t len)
+int cli_write_url(cli_sess *s, const char *url, const char *data, size_t len, mode_t mode)
 {
 	char path[4200], dir[4200];
 	int rc = pk_device_path(cli_dev(s), url, path, sizeof path);
@@ -176,7 +176,7 @@ static int write_url(cli_sess *s, const char *url, const char *data, size_t len)
 	pk_store_dirname(path, dir, sizeof dir);
 	if ((rc = pk_store_mkdirs(dir, 0700)) < 0)
 		return rc;
-	return pk_store_write(path, data, len, 0600);
+	return pk_store_write(path, data, len, mode);
 }
 
 int cli_save_config(cli_sess *s)
@@ -186,7 +186,7 @@ int cli_save_config(cli_sess *s)
 
 	if (!body)
 		return pk_err_set(PK_ENOMEM, "out of memory");
-	rc = write_url(s, STARTUP_URL, body, strlen(body));
+	rc = cli_write_url(s, STARTUP_URL, body, strlen(body), 0600);
 	free(body);
 	if (rc == 0) {
 		pk_device_set_modified(cli_dev(s), 0);
@@ -264,7 +264,7 @@ int h_show_startup(cli_sess *s, const cli_args *a)
 {
 	char *data;
 	size_t len;
-	int rc = read_url(s, STARTUP_URL, &data, &len);
+	int rc = cli_read_url(s, STARTUP_URL, &data, &len);
 
 	if (rc == PK_ENOENT) {
 		cli_printf(s, "startup-config is not present\n");
@@ -314,7 +314,7 @@ static int h_copy(cli_sess *s, const cli_args *a)
 		len = data ? strlen(data) : 0;
 		if (!data)
 			return cli_error(s, "Out of memory");
-	} else if ((rc = read_url(s, src, &data, &len)) < 0) {
+	} else if ((rc = cli_read_url(s, src, &data, &len)) < 0) {
 		/* like more: no host path in the message */
 		return cli_error(s, "Error opening %s (%s)", src,
 				 rc == PK_ENOENT ? "No such file or directory" : pk_err_msg());
@@ -329,7 +329,7 @@ static int h_copy(cli_sess *s, const cli_args *a)
 		free(data);
 		return failed ? CLI_ERR : 0;
 	}
-	rc = write_url(s, dst_start ? STARTUP_URL : dst, data, len);
+	rc = cli_write_url(s, dst_start ? STARTUP_URL : dst, data, len, 0600);
 	free(data);
 	if (rc < 0)
 		return cli_error(s, "Error writing %s (%s)", dst, pk_err_msg());
@@ -359,7 +359,7 @@ int cli_configure_memory(cli_sess *s)
 {
 	char *data;
 	size_t len;
-	int rc = read_url(s, STARTUP_URL, &data, &len), failed;
+	int rc = cli_read_url(s, STARTUP_URL, &data, &len), failed;
 	pk_device *d = cli_dev(s);
 
 	if (rc == PK_ENOENT)
@@ -447,7 +447,7 @@ static int h_more(cli_sess *s, const cli_args *a)
 	const char *url = cli_arg_str(a, "file-url");
 	char *data;
 	size_t len, i;
-	int rc = read_url(s, url, &data, &len), binary = 0;
+	int rc = cli_read_url(s, url, &data, &len), binary = 0;
 
 	if (rc < 0)
 		return cli_error(s, "Error opening %s (%s)", url,
@@ -486,7 +486,7 @@ void cli_boot(cli_sess *s)
 	size_t len;
 	unsigned opts = cli_opts(s);
 
-	if (read_url(s, STARTUP_URL, &data, &len) < 0)
+	if (cli_read_url(s, STARTUP_URL, &data, &len) < 0)
 		return;
 	cli_set_opts(s, opts | CLI_S_QUIET_LOGS);
 	cli_replay_config(s, "startup-config", data);

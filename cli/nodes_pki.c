@@ -165,26 +165,6 @@ static int h_zeroize(cli_sess *s, const cli_args *a)
 	return 0;
 }
 
-static int read_url_text(cli_sess *s, const char *url, char **out)
-{
-	char path[4200];
-	int rc = pk_device_path(cli_dev(s), url, path, sizeof path);
-
-	if (rc < 0)
-		return rc;
-	return pk_store_read(path, out, NULL);
-}
-
-static int write_url_text(cli_sess *s, const char *url, const char *text, mode_t mode)
-{
-	char path[4200];
-	int rc = pk_device_path(cli_dev(s), url, path, sizeof path);
-
-	if (rc < 0)
-		return rc;
-	return pk_store_write(path, text, strlen(text), mode);
-}
-
 /* crypto key import rsa LABEL [general-purpose] [exportable] pem {terminal | url URL} PASS */
 static int h_key_import(cli_sess *s, const cli_args *a)
 {
@@ -195,11 +175,11 @@ static int h_key_import(cli_sess *s, const cli_args *a)
 
 	if (url) {
 		snprintf(u, sizeof u, "%s.pub", url);
-		read_url_text(s, u, &pub);           /* optional */
+		cli_read_url(s, u, &pub, NULL);           /* optional */
 		snprintf(u, sizeof u, "%s.prv", url);
-		rc = read_url_text(s, u, &priv);
+		rc = cli_read_url(s, u, &priv, NULL);
 		if (rc == PK_ENOENT)
-			rc = read_url_text(s, url, &priv);
+			rc = cli_read_url(s, url, &priv, NULL);
 		if (rc < 0) {
 			free(pub);
 			return cli_error(s, "Error opening %s (%s)", url,
@@ -244,10 +224,10 @@ static int h_key_export(cli_sess *s, const cli_args *a)
 		return cli_error(s, "Key %s export failed: %s", label, pk_err_msg());
 	if (url) {
 		snprintf(u, sizeof u, "%s.pub", url);
-		rc = write_url_text(s, u, pub, 0644);
+		rc = cli_write_url(s, u, pub, strlen(pub), 0644);
 		snprintf(u, sizeof u, "%s.prv", url);
 		if (rc == 0)
-			rc = write_url_text(s, u, priv, 0600);
+			rc = cli_write_url(s, u, priv, strlen(priv), 0600);
 		if (rc < 0)
 			cli_error(s, "Error writing %s (%s)", url, pk_err_msg());
 		else
@@ -953,7 +933,7 @@ static int h_cs_pkcs10(cli_sess *s, const cli_args *a)
 	if (!cs)
 		return CLI_ERR;
 	if (url) {
-		rc = read_url_text(s, url, &text);
+		rc = cli_read_url(s, url, &text, NULL);
 		if (rc < 0)
 			return cli_error(s, "Error opening %s (%s)", url,
 					 rc == PK_ENOENT ? "No such file or directory" : pk_err_msg());
@@ -978,7 +958,7 @@ static int h_cs_pkcs10(cli_sess *s, const cli_args *a)
 			cli_printf(s, "%% Granted certificate:\n%s", pem ? pem : "");
 		} else {
 			crt_url(url, out, sizeof out);
-			rc = pem ? write_url_text(s, out, pem, 0644) : PK_ENOMEM;
+			rc = pem ? cli_write_url(s, out, pem, strlen(pem), 0644) : PK_ENOMEM;
 			if (rc < 0)
 				cli_error(s, "Error writing %s (%s)", out, pk_err_msg());
 			else

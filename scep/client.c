@@ -347,6 +347,18 @@ static int exchange(struct tpc *c, const char *op, const char *msg, struct http_
 	return rc;
 }
 
+/* exchange() that also wants HTTP 200: anything else is PK_EPROTO. */
+static int exchange_ok(struct tpc *c, const char *op, const char *msg, struct http_response *r)
+{
+	int rc = exchange(c, op, msg, r);
+
+	if (rc == 0 && r->status != 200) {
+		rc = pk_err_set(PK_EPROTO, "the CA answered HTTP %d", r->status);
+		http_response_free(r);
+	}
+	return rc;
+}
+
 static int scep_client_getcacaps(struct tpc *c)
 {
 	struct http_response r;
@@ -406,15 +418,10 @@ static int send_pki(struct tpc *c, const unsigned char *der, size_t len, X509 *c
 	*rep = NULL;
 	if (!msg)
 		return pk_err_set(PK_ENOMEM, "out of memory");
-	rc = exchange(c, "PKIOperation", msg, &r);
+	rc = exchange_ok(c, "PKIOperation", msg, &r);
 	OPENSSL_free(msg);
 	if (rc < 0)
 		return rc;
-	if (r.status != 200) {
-		rc = pk_err_set(PK_EPROTO, "the CA answered HTTP %d", r.status);
-		http_response_free(&r);
-		return rc;
-	}
 	memset(&ex, 0, sizeof ex);
 	ex.ca = ca;
 	ex.transaction_id = c->tid;
@@ -1091,14 +1098,9 @@ int scep_client_getcacert(const char *tp, struct x509_st **ca_out, int *ncerts)
 	*ca_out = NULL;
 	if (!c)
 		return pk_err_set(PK_ENOENT, "Trustpoint %s not found", tp);
-	rc = exchange(c, "GetCACert", c->name, &r);
+	rc = exchange_ok(c, "GetCACert", c->name, &r);
 	if (rc < 0)
 		return rc;
-	if (r.status != 200) {
-		rc = pk_err_set(PK_EPROTO, "the CA answered HTTP %d", r.status);
-		http_response_free(&r);
-		return rc;
-	}
 	memset(&err, 0, sizeof err);
 	rc = scep_cacert_parse(r.body, r.len, &certs, &err);
 	http_response_free(&r);
