@@ -86,9 +86,9 @@ Destination filename [other.cfg]?
 R2#copy flash:nothere.cfg flash:x.cfg
 Destination filename [x.cfg]? 
 % Error opening flash:nothere.cfg (No such file or directory)
-R2#copy tftp://10.1.1.1/x flash:x.cfg
+R2#copy tftp://127.0.0.1/x flash:x.cfg
 Destination filename [x.cfg]? 
-% Error opening tftp://10.1.1.1/x (tftp://10.1.1.1/x: only nvram:, flash: and unix: storage are supported)
+% Error opening tftp://127.0.0.1/x (tftp://127.0.0.1/x: only nvram:, flash: and unix: storage are supported)
 R2#more flash:../calendar
 % Error opening flash:../calendar (flash:../calendar: invalid path)
 R2#more ftp:x
