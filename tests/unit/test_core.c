@@ -464,7 +464,7 @@ TEST(device_path_mapping)
 	ASSERT_EQ(pk_device_path(d, "unix:/etc/hosts", b, sizeof b), 0);
 	ASSERT_STREQ(b, "/etc/hosts");
 	ASSERT_EQ(pk_device_path(d, "unix:relative", b, sizeof b), PK_EINVAL);
-	ASSERT_EQ(pk_device_path(d, "tftp://10.1.1.1/x", b, sizeof b), PK_EINVAL);
+	ASSERT_EQ(pk_device_path(d, "tftp://127.0.0.1/x", b, sizeof b), PK_EINVAL);
 	ASSERT_EQ(pk_device_path(d, "http://x/y", b, sizeof b), PK_EINVAL);
 	ASSERT_EQ(pk_device_path(d, "bogus", b, sizeof b), PK_EINVAL);
 	/* ".." never leaves the device directory */

@@ -860,7 +860,7 @@ TEST(enable_checks)
 	ASSERT(pk_tp_find(e.p, "CA") == NULL);
 	ASSERT_EQ(pk_cs_create(e.p, "B", &e.cs), 0);
 	pk_cs_get_config(e.cs, &c);
-	snprintf(c.db_url, sizeof c.db_url, "ftp://10.1.1.1/DB/ROOTCA/");
+	snprintf(c.db_url, sizeof c.db_url, "ftp://127.0.0.1/DB/ROOTCA/");
 	ASSERT_EQ(pk_cs_set_config(e.cs, &c), 0);
 	ASSERT_EQ(pk_cs_enable(e.cs, NULL), PK_EINVAL);
 	ASSERT(strstr(pk_err_msg(), "only nvram:, flash: and unix: storage are supported"));

@@ -392,10 +392,10 @@ TEST(dn_display_rules)
 	dn_forms("cn=x,l=Moscow,st=MSK", "cn=x\nl=Moscow\nst=MSK", "cn=x,l=Moscow,st=MSK",
 		 "cn=x l=Moscow st=MSK");
 	/* multi-valued RDN, joined in DER SET order (shortest encoding first) */
-	dn_forms("serialNumber=67109296+hostname=R27+ipaddress=10.10.20.3,CN=R27",
-		 "serialNumber=67109296+hostname=R27+ipaddress=10.10.20.3\ncn=R27",
-		 "serialNumber=67109296+hostname=R27+ipaddress=10.10.20.3,cn=R27",
-		 "serialNumber=67109296+hostname=R27+ipaddress=10.10.20.3 cn=R27");
+	dn_forms("serialNumber=67109296+hostname=R27+ipaddress=127.0.20.3,CN=R27",
+		 "serialNumber=67109296+hostname=R27+ipaddress=127.0.20.3\ncn=R27",
+		 "serialNumber=67109296+hostname=R27+ipaddress=127.0.20.3,cn=R27",
+		 "serialNumber=67109296+hostname=R27+ipaddress=127.0.20.3 cn=R27");
 	dn_forms("hostname=c8kv1.qytang.com+ipaddress=202.100.1.1,CN=c8kv1.qytang.com,OU=qytang",
 		 "ipaddress=202.100.1.1+hostname=c8kv1.qytang.com\ncn=c8kv1.qytang.com\nou=qytang",
 		 "ipaddress=202.100.1.1+hostname=c8kv1.qytang.com,cn=c8kv1.qytang.com,ou=qytang",

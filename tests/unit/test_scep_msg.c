@@ -1645,7 +1645,7 @@ TEST(t_csr_ios_flavour)
 	c.key = W.key;
 	c.subject = subj;
 	c.serial_number = "FTX1234A0BC";
-	c.ip_address = "10.0.0.1";
+	c.ip_address = "127.0.0.1";
 	c.fqdn = "r1.example.com";
 	c.challenge = "cisco123";
 	ASSERT_EQ(scep_csr_build(&c, &csr, &err), 0);
