@@ -1473,12 +1473,7 @@ static int h_enroll(cli_sess *s, const cli_args *a)
 	}
 	if (cfg.subject[0])
 		cli_printf(s, "%% The subject name in the certificate will include: %s\n", cfg.subject);
-	if (cfg.fqdn[0])
-		snprintf(fqdn, sizeof fqdn, "%s", cfg.fqdn);
-	else if (*pk_device_domain(d))
-		snprintf(fqdn, sizeof fqdn, "%s.%s", pk_device_hostname(d), pk_device_domain(d));
-	else
-		snprintf(fqdn, sizeof fqdn, "%s", pk_device_hostname(d));
+	pk_tp_fqdn(t, fqdn, sizeof fqdn);
 	cli_printf(s, "%% The subject name in the certificate will include: %s\n", fqdn);
 	if (cfg.serial_number == PK_OPT_YES) {
 		cli_printf(s, "%% The serial number in the certificate will be: %s\n",

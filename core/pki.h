@@ -186,6 +186,9 @@ int  pk_tp_set_cert(pk_tp *t, enum pk_tp_slot slot, const struct x509_st *c);
 int  pk_tp_activate_rollover(pk_tp *t);
 /* Key label in use ("" if none yet): rsakeypair, else hostname.domain. */
 void pk_tp_key_label(const pk_tp *t, char *buf, size_t n);
+/* The name a certificate request carries (hostname=): fqdn if configured,
+ * else hostname.domain, else the hostname. */
+void pk_tp_fqdn(const pk_tp *t, char *buf, size_t n);
 /* Last enrollment status text for `show crypto pki trustpoints status`. */
 void pk_tp_set_status(pk_tp *t, const char *status);
 const char *pk_tp_status(const pk_tp *t);

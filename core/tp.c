@@ -278,6 +278,18 @@ void pk_tp_key_label(const pk_tp *t, char *buf, size_t n)
 	snprintf(buf, n, "%s%s%s", pk_device_hostname(t->p->d), dom[0] ? "." : "", dom);
 }
 
+void pk_tp_fqdn(const pk_tp *t, char *buf, size_t n)
+{
+	const char *dom;
+
+	if (t->cfg.fqdn[0]) {
+		snprintf(buf, n, "%s", t->cfg.fqdn);
+		return;
+	}
+	dom = pk_device_domain(t->p->d);
+	snprintf(buf, n, "%s%s%s", pk_device_hostname(t->p->d), dom[0] ? "." : "", dom);
+}
+
 void pk_tp_set_status(pk_tp *t, const char *status)
 {
 	snprintf(t->status, sizeof t->status, "%s", status ? status : "");

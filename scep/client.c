@@ -153,20 +153,6 @@ static int rollover_on_shadow_key(pk_tp *t)
 	return cert_has_key(pk_tp_cert(t, PK_TP_ID_ROLLOVER), pk_key_find(the_pki, l));
 }
 
-static void fqdn_of(pk_tp *t, char *buf, size_t n)
-{
-	struct pk_tp_config c;
-	pk_device *d = dev();
-
-	pk_tp_get_config(t, &c);
-	if (c.fqdn[0])
-		snprintf(buf, n, "%s", c.fqdn);
-	else if (*pk_device_domain(d))
-		snprintf(buf, n, "%s.%s", pk_device_hostname(d), pk_device_domain(d));
-	else
-		snprintf(buf, n, "%s", pk_device_hostname(d));
-}
-
 static tmr_ms cert_nb(const X509 *x)
 {
 	struct pk_cert_view v;
@@ -641,7 +627,7 @@ static int request(struct tpc *c, int kind, const char *challenge, int with_seri
 	reqkey = pk_key_evp(k);
 	if (cfg.subject[0] && (rc = pk_dn_parse(cfg.subject, &subject)) < 0)
 		return rc;
-	fqdn_of(t, fqdn, sizeof fqdn);
+	pk_tp_fqdn(t, fqdn, sizeof fqdn);
 	digest = digest_for(c, t);
 	memset(&cs, 0, sizeof cs);
 	cs.key = reqkey;
@@ -1212,7 +1198,7 @@ int scep_client_pending(pk_tp *t, struct scep_pending *out)
 	memset(out, 0, sizeof *out);
 	snprintf(out->md5, sizeof out->md5, "%s", c->csr_md5);
 	snprintf(out->sha1, sizeof out->sha1, "%s", c->csr_sha1);
-	fqdn_of(t, out->name, sizeof out->name);
+	pk_tp_fqdn(t, out->name, sizeof out->name);
 	out->rollover = c->pending == KIND_SHADOW;
 	return 1;
 }
