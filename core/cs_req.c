@@ -1,7 +1,6 @@
 /*
- * cs_req.c — the certificate server's request database, issuance, issued
- * certificate records and SCEP decisions (contract: pki.h "request
- * database", "issued certificates", "SCEP decisions"; spec §1.6, §3.5,
+ * cs_req.c — the certificate server's request database, issuance and SCEP
+ * decisions (contract: pki.h "request database", "SCEP decisions"; spec §1.6, §3.5,
  * scep-conformance §0.5/§0.6, §3; choices: docs/pki-server.md).
  *
  * Request entries get ids 1, 2, 3 … never reused while the server lives.
@@ -18,11 +17,8 @@
  * KeyUsage digitalSignature+keyEncipherment, SubjectAltName copied from the
  * request, AKI, SKI, CDP when configured.
  *
- * Database records: level names writes <serial>.cnm, level complete also
- * <serial>.crt (DER), serial in unpadded upper-case hex.  They are read only
- * on demand (pk_cs_issued, GetCert), never at start-up.
+ * Issued-certificate records (<serial>.cnm, <serial>.crt) are cs_rec.c's.
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +26,7 @@
 
 #include <openssl/err.h>
 
-#include "core/pki_int.h"
+#include "core/cs_int.h"
 
 /* ---- the request table ------------------------------------------------------- */
 
@@ -468,247 +464,6 @@ const struct x509_st *pk_cs_request_cert(const pk_cs *cs, long id)
 	return e && e->state == PK_REQ_GRANTED ? e->cert : NULL;
 }
 
-/* ---- issued certificates ---------------------------------------------------------------- */
-
-void pki_cs_issued_free(pk_cs *cs)
-{
-	size_t i;
-
-	for (i = 0; i < cs->niss; i++)
-		free(cs->iss[i].subject);
-	free(cs->iss);
-	cs->iss = NULL;
-	cs->niss = cs->capiss = 0;
-}
-
-static int iss_add(pk_cs *cs, uint64_t serial, tmr_ms nb, tmr_ms na, const char *subject)
-{
-	struct cs_issued *r;
-
-	if (cs->niss == cs->capiss) {
-		size_t nc = cs->capiss ? cs->capiss * 2 : 64;
-		struct cs_issued *ni = realloc(cs->iss, nc * sizeof *ni);
-		if (!ni)
-			return pk_err_set(PK_ENOMEM, "out of memory");
-		cs->iss = ni;
-		cs->capiss = nc;
-	}
-	r = &cs->iss[cs->niss];
-	r->subject = strdup(subject);
-	if (!r->subject)
-		return pk_err_set(PK_ENOMEM, "out of memory");
-	r->serial = serial;
-	r->nb = nb;
-	r->na = na;
-	cs->niss++;
-	return 0;
-}
-
-int pki_cs_record_cert(pk_cs *cs, X509 *c)
-{
-	char subj[1024], path[4200], text[1400], nb[32], na[32];
-	unsigned char *der = NULL;
-	uint64_t serial;
-	tmr_ms tnb = pki_time_ms(X509_get0_notBefore(c)), tna = pki_time_ms(X509_get0_notAfter(c));
-	int rc, n, len;
-
-	rc = pki_cert_serial(c, &serial);
-	if (rc < 0)
-		return rc;
-	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
-	if (cs->cfg.db_level >= PK_DB_NAMES) {
-		tmr_fmt_iso(tnb, nb, sizeof nb);
-		tmr_fmt_iso(tna, na, sizeof na);
-		n = snprintf(text, sizeof text, "serial %llX\nissued %s\nexpires %s\nsubject %s\n",
-			     (unsigned long long)serial, nb, na, subj);
-		snprintf(path, sizeof path, "%s/%llX.cnm", cs->dbdir, (unsigned long long)serial);
-		rc = pk_store_write(path, text, (size_t)n, 0644);
-		if (rc < 0)
-			return rc;
-	}
-	if (cs->cfg.db_level == PK_DB_COMPLETE) {
-		len = i2d_X509(c, &der);
-		if (len <= 0)
-			return pk_err_ossl(PK_ECRYPTO, "cannot encode the certificate");
-		snprintf(path, sizeof path, "%s/%llX.crt", cs->dbdir, (unsigned long long)serial);
-		rc = pk_store_write(path, der, (size_t)len, 0644);
-		OPENSSL_free(der);
-		if (rc < 0)
-			return rc;
-	}
-	return iss_add(cs, serial, tnb, tna, subj);
-}
-
-struct rec {
-	uint64_t serial;
-	tmr_ms nb, na;
-	char *subject;
-	int prio;                /* lower wins among equal serials */
-};
-
-static int rec_cmp(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-
-	if (x->serial != y->serial)
-		return x->serial < y->serial ? -1 : 1;
-	return x->prio - y->prio;
-}
-
-struct recs {
-	struct rec *r;
-	size_t n, cap;
-};
-
-static int recs_add(struct recs *rs, uint64_t serial, tmr_ms nb, tmr_ms na, const char *subj, int prio)
-{
-	if (rs->n == rs->cap) {
-		size_t nc = rs->cap ? rs->cap * 2 : 64;
-		struct rec *nr = realloc(rs->r, nc * sizeof *nr);
-		if (!nr)
-			return -1;
-		rs->r = nr;
-		rs->cap = nc;
-	}
-	rs->r[rs->n].subject = strdup(subj);
-	if (!rs->r[rs->n].subject)
-		return -1;
-	rs->r[rs->n].serial = serial;
-	rs->r[rs->n].nb = nb;
-	rs->r[rs->n].na = na;
-	rs->r[rs->n].prio = prio;
-	rs->n++;
-	return 0;
-}
-
-static tmr_ms parse_iso(const char *s)
-{
-	int y, mo, d, h, mi, se;
-
-	if (sscanf(s, "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &se) != 6)
-		return 0;
-	return tmr_from_civil(y, mo, d, h, mi, se);
-}
-
-/* The .cnm records of the database directory. */
-static void recs_scan(const pk_cs *cs, struct recs *rs)
-{
-	char dir[4096], path[4400], *data;
-	DIR *dh;
-	struct dirent *de;
-
-	if (pk_device_path(cs->p->d, cs->cfg.db_url, dir, sizeof dir) < 0) {
-		pk_err_clear();
-		return;
-	}
-	dh = opendir(dir);
-	if (!dh)
-		return;
-	while ((de = readdir(dh)) != NULL) {
-		size_t len = strlen(de->d_name);
-		unsigned long long serial = 0;
-		tmr_ms nb = 0, na = 0;
-		char *line, *save = NULL, *subj = NULL;
-
-		if (len < 5 || strcmp(de->d_name + len - 4, ".cnm") != 0 ||
-		    strspn(de->d_name, "0123456789ABCDEF") != len - 4)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (pk_store_read(path, &data, NULL) < 0)
-			continue;
-		for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (strncmp(line, "serial ", 7) == 0)
-				serial = strtoull(line + 7, NULL, 16);
-			else if (strncmp(line, "issued ", 7) == 0)
-				nb = parse_iso(line + 7);
-			else if (strncmp(line, "expires ", 8) == 0)
-				na = parse_iso(line + 8);
-			else if (strncmp(line, "subject ", 8) == 0)
-				subj = line + 8;
-		}
-		if (serial && subj && recs_add(rs, serial, nb, na, subj, 2) < 0) {
-			free(data);
-			break;
-		}
-		free(data);
-	}
-	closedir(dh);
-	pk_err_clear();
-}
-
-static void recs_add_cert(struct recs *rs, X509 *c, int prio)
-{
-	char subj[1024];
-	uint64_t s;
-
-	if (!c || pki_cert_serial(c, &s) < 0)
-		return;
-	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
-	recs_add(rs, s, pki_time_ms(X509_get0_notBefore(c)), pki_time_ms(X509_get0_notAfter(c)),
-		 subj, prio);
-}
-
-size_t pk_cs_issued(const pk_cs *cs, struct pk_issued_view *out, size_t max)
-{
-	struct recs rs = { NULL, 0, 0 };
-	size_t i, n = 0;
-
-	for (i = 0; i < cs->niss; i++)
-		recs_add(&rs, cs->iss[i].serial, cs->iss[i].nb, cs->iss[i].na, cs->iss[i].subject, 0);
-	recs_add_cert(&rs, pki_cs_ca(cs), 1);
-	recs_add_cert(&rs, pki_cs_rca(cs), 1);
-	if (cs->cfg.db_level >= PK_DB_NAMES)
-		recs_scan(cs, &rs);
-	if (rs.n)
-		qsort(rs.r, rs.n, sizeof *rs.r, rec_cmp);
-	for (i = 0; i < rs.n; i++) {
-		if (i > 0 && rs.r[i].serial == rs.r[i - 1].serial)
-			continue;
-		if (out && n < max) {
-			struct pk_issued_view *v = &out[n];
-			memset(v, 0, sizeof *v);
-			snprintf(v->serial, sizeof v->serial, "%llX", (unsigned long long)rs.r[i].serial);
-			v->issued = rs.r[i].nb;
-			v->expires = rs.r[i].na;
-			snprintf(v->subject, sizeof v->subject, "%s", rs.r[i].subject);
-			v->revoked = pki_cs_revoked(cs, rs.r[i].serial);
-		}
-		n++;
-	}
-	for (i = 0; i < rs.n; i++)
-		free(rs.r[i].subject);
-	free(rs.r);
-	return n;
-}
-
-/* The certificate with this serial (a new reference), or NULL. */
-static X509 *find_cert(const pk_cs *cs, uint64_t serial)
-{
-	X509 *cands[2] = { pki_cs_ca(cs), pki_cs_rca(cs) };
-	char path[4200], *data = NULL;
-	X509 *x = NULL;
-	size_t i, len = 0;
-	uint64_t s;
-
-	for (i = 0; i < 2; i++)
-		if (cands[i] && pki_cert_serial(cands[i], &s) == 0 && s == serial &&
-		    X509_up_ref(cands[i]))
-			return cands[i];
-	for (i = cs->nreqs; i-- > 0; ) {
-		X509 *c = cs->reqs[i]->cert;
-		if (c && pki_cert_serial(c, &s) == 0 && s == serial && X509_up_ref(c))
-			return c;
-	}
-	if (cs->cfg.db_level == PK_DB_COMPLETE && cs->dbdir[0]) {
-		snprintf(path, sizeof path, "%s/%llX.crt", cs->dbdir, (unsigned long long)serial);
-		if (pk_store_read(path, &data, &len) == 0)
-			pk_cert_parse((const unsigned char *)data, len, &x);
-		free(data);
-	}
-	pk_err_clear();
-	return x;
-}
-
 /* ---- SCEP decisions ------------------------------------------------------------------------ */
 
 __attribute__((format(printf, 3, 4)))
@@ -896,7 +651,7 @@ int pk_cs_scep(pk_cs *cs, const struct pk_scep_req *req, struct pk_scep_result *
 		return 0;
 	case PK_SCEP_GETCERT:
 		if (!req->serial || pki_parse_serial(req->serial, &serial) < 0 ||
-		    !(res->cert = find_cert(cs, serial)))
+		    !(res->cert = pki_cs_find_cert(cs, serial)))
 			return scep_fail(res, FAIL_BADCERTID, "no certificate with serial %s",
 					 req->serial ? req->serial : "(none)");
 		res->status = PK_SCEP_SUCCESS;
