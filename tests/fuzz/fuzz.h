@@ -1,5 +1,5 @@
 /*
- * fuzz.h — helpers shared by the libFuzzer targets of scep/msg.c.
+ * fuzz.h — helpers shared by the libFuzzer targets of scep/msg_*.c.
  *
  * The targets run from the repository root (make fuzz does); the fixture
  * keys are read from tests/fixtures/scep/ or $PKISH_FIXTURES.  A signed

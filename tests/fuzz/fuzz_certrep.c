@@ -1,5 +1,6 @@
 /*
- * fuzz_certrep.c — libFuzzer target for the client half of scep/msg.c.
+ * fuzz_certrep.c — libFuzzer target for the client half of the SCEP
+ * message layer (scep/msg_client.c).
  *
  * The first input byte says what the rest is:
  *   0  a whole CertRep: the harness reads its transactionID and

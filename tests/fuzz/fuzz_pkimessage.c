@@ -1,5 +1,6 @@
 /*
- * fuzz_pkimessage.c — libFuzzer target for the server half of scep/msg.c.
+ * fuzz_pkimessage.c — libFuzzer target for the server half of the SCEP
+ * message layer (scep/msg_server.c).
  *
  * The first input byte says what the rest is:
  *   0  a whole pkiMessage: scep_req_parse, scep_req_for / scep_req_open with

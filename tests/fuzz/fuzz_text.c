@@ -1,5 +1,5 @@
 /*
- * fuzz_text.c — libFuzzer target for the unsigned inputs of scep/msg.c:
+ * fuzz_text.c — libFuzzer target for the unsigned inputs of scep/msg_*.c:
  * the liberal base64 decoder (GET message=), the GetCACaps parser and the
  * GetCACert answer parser (DER certificate(s) or degenerate SignedData).
  * The whole input goes to each.  Invariants checked (abort = finding):

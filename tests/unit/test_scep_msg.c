@@ -1,5 +1,5 @@
 /*
- * test_scep_msg.c — unit tests of scep/msg.c, the SCEP message layer.
+ * test_scep_msg.c — unit tests of scep/msg_*.c, the SCEP message layer.
  *
  * Round trips client builder → server parser → CertRep builder → client
  * parser for every message type, cipher, digest and status; messages built
