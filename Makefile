@@ -19,7 +19,9 @@ DEVICE   ?= $(or $(PKISH_DEVICE),pkish-device)
 SANITIZE ?=
 WERROR   ?= -Werror
 
-NOCONF_GOALS := clean distclean help
+# Goals that need no configuration (check-asan only recurses with its own
+# BUILD): for them nothing is set up, nothing installed.
+NOCONF_GOALS := clean distclean help uninstall check-asan
 ifeq ($(filter-out $(NOCONF_GOALS),$(or $(MAKECMDGOALS),all)),)
 else
 -include $(BUILD)/config.mk
@@ -97,13 +99,23 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOLS))
 
 tests: $(BUILD)/pkish $(UNIT_BINS) $(TOOL_BINS)
 
-# ---- set-up: Debian packages, autoconf, configure --------------------------
+# ---- set-up: Debian packages first, then autoconf, then configure ----------
+# On a clean clone $(BUILD)/config.mk is missing: make remakes it, and the
+# `configure` it needs, before it reads the rest (even under `make -n`).  A
+# bare machine has no autoreconf and no compiler, so the first command of
+# each set-up recipe is the package installer, with the profiles of the
+# goals asked for (scripts/deps.sh: build, check, bench, fuzz); a second
+# call finds everything installed and does nothing.
+SETUP_PROFILES := $(or $(filter check bench fuzz,$(MAKECMDGOALS)),build)
+INSTALL_PKGS = sh scripts/deps.sh
+
 configure: configure.ac
+	$(INSTALL_PKGS) $(SETUP_PROFILES)
 	autoreconf -fi
 	@touch $@
 
 $(BUILD)/config.mk: configure config.mk.in scripts/deps.sh
-	sh scripts/deps.sh build
+	$(INSTALL_PKGS) $(SETUP_PROFILES)
 	@mkdir -p $(BUILD)
 	cd $(BUILD) && $(CURDIR)/configure --quiet --prefix=$(PREFIX)
 
@@ -112,14 +124,14 @@ run: all
 	./$(BUILD)/pkish -d $(DEVICE)
 
 check: tests
-	@sh scripts/deps.sh check
+	@$(INSTALL_PKGS) check
 	@sh tests/run.sh $(BUILD)
 
 check-asan:
 	$(MAKE) BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g" check
 
 bench: tests $(BENCH_BINS)
-	@sh scripts/deps.sh bench
+	@$(INSTALL_PKGS) bench
 	@sh tests/bench/run.sh $(BUILD)
 
 # ---- fuzzing: make fuzz [FUZZ_SECONDS=60] -----------------------------------
@@ -134,8 +146,12 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
 FUZZ_LIBSRCS := scep/msg_core.c scep/msg_server.c scep/msg_client.c scep/msg_b64.c
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h $(BUILD)/config.mk
-	@sh scripts/deps.sh fuzz
+# one installer run before all of them (parallel apt-gets would fight over
+# dpkg's lock)
+fuzz-deps: $(BUILD)/config.mk
+	@$(INSTALL_PKGS) fuzz
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h $(BUILD)/config.mk | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(PK_CPPFLAGS) $(PK_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRCS) $(OPENSSL_LIBS)
 
@@ -171,7 +187,7 @@ distclean: clean
 help:
 	@sed -n '3,11p' Makefile
 
-.PHONY: all run check check-asan bench install uninstall clean distclean help tests fuzz
+.PHONY: all run check check-asan bench install uninstall clean distclean help tests fuzz fuzz-deps
 .DELETE_ON_ERROR:
 .SECONDARY:
 

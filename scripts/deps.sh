@@ -4,11 +4,20 @@
 #   deps.sh check   build + what `make check` needs (peers, pty tools)
 #   deps.sh bench   check + what `make bench` needs
 #   deps.sh fuzz    build + clang and libFuzzer for `make fuzz`
-# As root the missing packages are installed with apt-get; otherwise the one
-# apt-get line that would install them is printed and the script fails.
+# Several profiles install the union (`deps.sh check fuzz`).  The Makefile
+# runs this before anything else, so it may use only what a bare Debian has
+# (a POSIX shell, dpkg-query, apt-get).  As root the missing packages are
+# installed with apt-get, after an `apt-get update` (a fresh machine may
+# never have downloaded its package lists); otherwise the one apt-get line
+# that would install them is printed and the script fails.
 set -e
-profile=${1:-build}
+[ $# -gt 0 ] || set -- build
 pkgs="gcc make autoconf automake pkg-config libc6-dev libssl-dev libedit-dev libmicrohttpd-dev"
+for profile in "$@"; do
+case $profile in
+  build|check|bench|fuzz) ;;
+  *) echo "deps.sh: unknown profile $profile (build, check, bench, fuzz)" >&2; exit 2 ;;
+esac
 case $profile in
   check|bench) pkgs="$pkgs openssl tmux expect scep iproute2 procps diffutils" ;;
 esac
@@ -16,12 +25,16 @@ case $profile in
   bench) pkgs="$pkgs valgrind time" ;;
   fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 esac
+done
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps.sh: not a Debian system; make sure these are installed: $pkgs" >&2
   exit 0
 fi
 missing=
+seen=" "
 for p in $pkgs; do
+  case $seen in *" $p "*) continue ;; esac
+  seen="$seen$p "
   s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [ "$s" = installed ] || missing="$missing $p"
 done
