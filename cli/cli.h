@@ -34,6 +34,8 @@ typedef struct cli_args cli_args;
 typedef int (*cli_fn)(cli_sess *s, const cli_args *a);
 
 #define CLI_ERR (-1)
+/* cli_io.ask: the question was cancelled (^C); callers of cli_ask see -1. */
+#define CLI_INTR (-2)
 
 enum cli_kind {
 	CLI_KW = 1,     /* keyword, matched by any unique prefix */
@@ -146,9 +148,11 @@ void cli_init(pk_device *dev);
 struct cli_io {
 	void (*write)(void *arg, const char *buf, size_t n);
 	/* Print the question, read one answer line (no newline) into buf.
-	 * hidden: do not echo (passwords).  0, or -1 at end of input. */
+	 * hidden: do not echo (passwords).  0, -1 at end of input, or
+	 * CLI_INTR when the user cancelled the question (^C). */
 	int  (*ask)(void *arg, const char *question, int hidden, char *buf, size_t n);
-	/* The --More-- prompt: returns ' ' (next page), '\n' (next line) or 'q'. */
+	/* The --More-- prompt: returns ' ' (next page), '\n' (next line); any
+	 * other key ('q', ^C) drops the rest of the output. */
 	int  (*more)(void *arg);
 	/* Asynchronous output waits (another thread logged): wake the reader. */
 	void (*wake)(void *arg);
@@ -216,8 +220,12 @@ int  cli_core_error(cli_sess *s, int rc);
 /* Dialogs (the device lock is released while waiting for the answer). */
 int  cli_ask(cli_sess *s, const char *question, char *buf, size_t n);
 int  cli_ask_secret(cli_sess *s, const char *question, char *buf, size_t n);
-/* "[yes/no]: " questions: 1 yes, 0 no, -1 end of input.  Re-asks on junk. */
+/* "[yes/no]: " questions: 1 yes, 0 no, -1 end of input or cancelled (^C).
+ * Re-asks on junk. */
 int  cli_confirm(cli_sess *s, const char *question);
+/* A question of the running command was cancelled with ^C: whatever the
+ * command collected must not be applied (the -1 of cli_ask says the same). */
+int  cli_interrupted(const cli_sess *s);
 
 /* ---- running-config ------------------------------------------------------- */
 

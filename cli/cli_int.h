@@ -34,4 +34,9 @@ void cli_set_exec_timestamp(cli_sess *s, int on);
 void cli_set_history_size(cli_sess *s, int n);
 int  cli_history_size(const cli_sess *s);
 
+/* Each command starts with no cancelled question (cli_interrupted). */
+void cli_set_interrupted(cli_sess *s, int on);
+/* nodes_config.c: how many vty lines exist (`line vty 0 N`: N + 1). */
+int  cli_vty_lines(void);
+
 #endif

@@ -50,7 +50,11 @@ struct term_local {
 };
 /* Run a local session on this terminal. */
 void term_run_local(cli_sess *s, struct term_local *tl);
-/* Terminal helpers shared with the attach client. */
+/* Terminal helpers shared with the attach client.  ^C is a key there, not
+ * a signal: term_ask returns TERM_INTR (the question is cancelled) and
+ * term_more TERM_KEY_INTR (the output stops); both print "^C". */
+#define TERM_INTR     CLI_INTR
+#define TERM_KEY_INTR 3
 int  term_ask(const char *question, int hidden, char *buf, size_t n);
 int  term_more(void);
 void term_write(const char *buf, size_t n);

@@ -1,6 +1,6 @@
 /*
  * engine.c — tokenizer, matcher, walkup, errors, help and completion (see
- * cli.h for the matching rules).  Output and dialogs are in out.c.
+ * cli.h for the matching rules).  Output and dialogs are in session.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -280,6 +280,20 @@ static int score(const struct cli_node *n, const char *tok, long long *num)
 	return SC_NONE;
 }
 
+/* User EXEC: does the word name a command of privileged EXEC only? */
+static int privileged_word(const struct mstate *m, const char *tok)
+{
+	const struct cli_node *n;
+	long long num;
+
+	if (m->priv || !m->at_root)
+		return 0;
+	for (n = m->table; n && (n->tok || n->kind); n++)
+		if ((n->flags & CLI_F_PRIV) && n->kind == CLI_KW && score(n, tok, &num) != SC_NONE)
+			return 1;
+	return 0;
+}
+
 static int can_end(const struct mstate *m)
 {
 	const struct cli_node *n = m->last;
@@ -409,7 +423,14 @@ static void match(const cli_sess *s, const struct cli_mode *mode, const char *li
 			}
 		}
 		if (!best) {
-			r->res = (i == 0 && (m->mflags & CLI_M_EXEC) && !m->in_do) ? MR_UNKNOWN : MR_INVALID;
+			r->res = MR_INVALID;
+			/* EXEC: a first word that is no command is taken for a
+			 * host name (IOS); a privileged command typed in user
+			 * EXEC is one too when it stands alone, and the caret
+			 * error when words follow it. */
+			if (i == 0 && (m->mflags & CLI_M_EXEC) && !m->in_do &&
+			    (tk->n == 1 || !privileged_word(m, tok)))
+				r->res = MR_UNKNOWN;
 			r->col = tk->t[i].col;
 			return;
 		}
@@ -567,12 +588,21 @@ int cli_exec(cli_sess *s, const char *raw)
 		cli_mark_failed(s);
 		return CLI_ERR;
 	}
-	cli_echo(s, line);
+	cli_set_interrupted(s, 0);
 	mode = cli_mode(s);
-	if (mode->raw)
-		return cli_run_raw(s, line);
 	for (p = line; *p == ' ' || *p == '\t'; p++)
 		;
+	/* A typed line ended by ^Z: the line runs, then ^Z ends configuration
+	 * (IOS), whatever the line did. */
+	if (!mode->raw && *p && *p != 0x1a && line[strlen(line) - 1] == 0x1a) {
+		line[strlen(line) - 1] = '\0';
+		rc = cli_exec(s, line);
+		cli_ctrl_z(s);
+		return rc;
+	}
+	cli_echo(s, line);
+	if (mode->raw)
+		return cli_run_raw(s, line);
 	if (*p == '\0' || *p == '!')
 		return 0;
 	if (*p == 0x1a && p[1] == '\0') {

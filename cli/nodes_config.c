@@ -107,13 +107,24 @@ struct line_cfg {
 	int sync;          /* logging synchronous */
 	int history;       /* 10 default */
 };
-static struct line_cfg lines[2];   /* [0] console, [1] vty */
+static struct line_cfg lines[2];   /* [0] console, [1] vty (one setting for all) */
+
+/* vty lines 0 .. vty_lines - 1 exist: 0-4 always (IOS), `line vty A B`
+ * adds up to B, `no line vty A B` (A >= 5) removes A and above. */
+#define VTY_BASE 5
+static int vty_lines = VTY_BASE;
 
 static void lines_reset(pk_device *d, void *arg)
 {
 	int i;
 	for (i = 0; i < 2; i++)
 		lines[i] = (struct line_cfg){ 24, 0, 10 };
+	vty_lines = VTY_BASE;
+}
+
+int cli_vty_lines(void)
+{
+	return vty_lines;
 }
 
 int cli_line_length(int vty)
@@ -178,9 +189,20 @@ static const struct cli_mode mode_line = {
 static int h_line(cli_sess *s, const cli_args *a)
 {
 	int vty = cli_arg_has(a, "vty");
+	int first = (int)cli_arg_int(a, "first", 0);
+	int last = (int)cli_arg_int(a, "last", first);
 
-	if (a->neg)
-		return cli_error(s, "Line cannot be removed");
+	if (vty && last < first)
+		return cli_invalid_arg(s, a, cli_arg_index(a, "last"));
+	if (a->neg) {
+		if (!vty || first < VTY_BASE)
+			return cli_error(s, "Line cannot be removed");
+		if (first < vty_lines)
+			vty_lines = first;
+		return 0;
+	}
+	if (vty && last + 1 > vty_lines)
+		vty_lines = last + 1;
 	cli_enter(s, &mode_line, vty ? "vty" : "console");
 	return 0;
 }
@@ -322,13 +344,24 @@ char *cli_nvgen(pk_device *d)
 			cli_buf_printf(&b, &l, &c, "ip http port %d\n", pk_device_http_port(d));
 		cli_buf_printf(&b, &l, &c, "!\n");
 	}
-	for (i = 0; i < 2; i++) {
-		cli_buf_printf(&b, &l, &c, i == 0 ? "line con 0\n" : "line vty 0 4\n");
-		if (lines[i].length != 24)
-			cli_buf_printf(&b, &l, &c, " length %d\n", lines[i].length);
-		if (lines[i].history != 10)
-			cli_buf_printf(&b, &l, &c, " history size %d\n", lines[i].history);
-		if (lines[i].sync)
+	/* IOS keeps the vty lines past 4 in a block of their own */
+	for (i = 0; i < 3; i++) {
+		const struct line_cfg *lc = &lines[i ? 1 : 0];
+		if (i == 0)
+			cli_buf_printf(&b, &l, &c, "line con 0\n");
+		else if (i == 1)
+			cli_buf_printf(&b, &l, &c, "line vty 0 %d\n", VTY_BASE - 1);
+		else if (vty_lines > VTY_BASE + 1)
+			cli_buf_printf(&b, &l, &c, "line vty %d %d\n", VTY_BASE, vty_lines - 1);
+		else if (vty_lines == VTY_BASE + 1)
+			cli_buf_printf(&b, &l, &c, "line vty %d\n", VTY_BASE);
+		else
+			break;
+		if (lc->length != 24)
+			cli_buf_printf(&b, &l, &c, " length %d\n", lc->length);
+		if (lc->history != 10)
+			cli_buf_printf(&b, &l, &c, " history size %d\n", lc->history);
+		if (lc->sync)
 			cli_buf_printf(&b, &l, &c, " logging synchronous\n");
 	}
 	cli_buf_printf(&b, &l, &c, "!\nend\n");

@@ -60,6 +60,7 @@ struct cli_sess {
 	int sec_match;
 	int lines;                /* lines since the last --More-- */
 	int discard;              /* q at --More--: drop the rest */
+	int interrupted;          /* ^C cancelled a question of this command */
 	/* locking and async output */
 	pthread_t thread;
 	int locked;               /* this session holds the device lock */
@@ -677,10 +678,27 @@ int cli_run_raw(cli_sess *s, const char *line)
 
 /* ---- dialogs ------------------------------------------------------------------------ */
 
+int cli_interrupted(const cli_sess *s)
+{
+	return s->interrupted;
+}
+
+void cli_set_interrupted(cli_sess *s, int on)
+{
+	s->interrupted = on;
+}
+
+/* A question cancelled with ^C is the end of the command's dialog: it
+ * answers -1 (as at the end of input), and so does every later question
+ * of the same command, which asks nothing more. */
 static int ask(cli_sess *s, const char *question, int hidden, char *buf, size_t n)
 {
 	int rc, was = s->locked;
 
+	if (s->interrupted) {
+		buf[0] = '\0';
+		return -1;
+	}
 	/* Pending output and logs first: the question follows them. */
 	if (s->lb_len)
 		cli_write(s, "\n", 1);
@@ -693,6 +711,10 @@ static int ask(cli_sess *s, const char *question, int hidden, char *buf, size_t 
 	if (was) {
 		pk_device_lock(s->dev);
 		s->locked = 1;
+	}
+	if (rc == CLI_INTR) {
+		s->interrupted = 1;
+		rc = -1;
 	}
 	if (rc < 0)
 		buf[0] = '\0';

@@ -55,76 +55,118 @@ int term_rows(void)
 	return 24;
 }
 
-/* Read one key in non-canonical mode. */
-static int read_key(void)
+/* The terminal for one key or one answer: no canonical editing, no echo
+ * and no signals, so that ^C arrives as a key (it cancels, it never kills
+ * the session).  Returns 1 when the mode was changed (*old to restore). */
+static int raw_mode(struct termios *old)
 {
-	struct termios old, t;
-	unsigned char c = 'q';
-	int tty = tcgetattr(STDIN_FILENO, &old) == 0;
+	struct termios t;
 
-	if (tty) {
-		t = old;
-		t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-		t.c_cc[VMIN] = 1;
-		t.c_cc[VTIME] = 0;
-		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	if (tcgetattr(STDIN_FILENO, old) != 0)
+		return 0;
+	t = *old;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	return 1;
+}
+
+/* One byte; -1 at end of input. */
+static int read_byte(void)
+{
+	unsigned char c;
+
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+		if (r == 1)
+			return c;
+		if (r < 0 && errno == EINTR)
+			continue;
+		return -1;
 	}
-	while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR)
-		;
-	if (tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-	return c;
 }
 
 int term_more(void)
 {
-	int k;
+	struct termios old;
+	int tty, k;
 
 	term_puts(" --More-- ");
-	k = read_key();
+	tty = raw_mode(&old);
+	k = read_byte();
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	term_puts("\r          \r");
 	if (k == ' ')
 		return ' ';
 	if (k == '\r' || k == '\n')
 		return '\n';
+	if (k == TERM_KEY_INTR) {
+		term_puts("^C\n");
+		return TERM_KEY_INTR;
+	}
 	return 'q';
 }
 
+/* An answer line, edited here (the terminal is raw so that ^C is a key):
+ * backspace, ^U, return; ^C cancels (TERM_INTR); ^D on an empty answer is
+ * the end of input (-1). */
 int term_ask(const char *question, int hidden, char *buf, size_t n)
 {
-	struct termios old, t;
-	int tty = tcgetattr(STDIN_FILENO, &old) == 0;
+	struct termios old;
 	size_t len = 0;
-	int rc = 0;
+	int rc = 0, tty;
 
 	term_puts(question);
-	if (tty) {
-		t = old;
-		t.c_lflag |= ICANON;
-		if (hidden)
-			t.c_lflag &= ~(tcflag_t)ECHO;
-		else
-			t.c_lflag |= ECHO;
-		tcsetattr(STDIN_FILENO, TCSANOW, &t);
-	}
+	tty = raw_mode(&old);
 	for (;;) {
-		char c;
-		ssize_t r = read(STDIN_FILENO, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
+		int c = read_byte();
+		char ch;
+
+		if (c < 0) {
 			rc = -1;
 			break;
 		}
-		if (c == '\n' || c == '\r')
+		if (c == '\r' || c == '\n')
 			break;
-		if (len + 1 < n)
-			buf[len++] = c;
+		if (tty && c == TERM_KEY_INTR) {
+			term_puts("^C");
+			rc = TERM_INTR;
+			break;
+		}
+		if (tty && c == 4 && len == 0) {
+			rc = -1;
+			break;
+		}
+		if (tty && (c == 0x7f || c == '\b')) {
+			if (len > 0) {
+				len--;
+				if (!hidden)
+					term_puts("\b \b");
+			}
+			continue;
+		}
+		if (tty && c == 0x15) {          /* ^U: the whole answer */
+			for (; len > 0; len--)
+				if (!hidden)
+					term_puts("\b \b");
+			continue;
+		}
+		if (tty && c < 0x20 && c != '\t')
+			continue;                 /* other control keys: nothing */
+		if (len + 1 < n) {
+			buf[len++] = (char)c;
+			ch = (char)c;
+			if (tty && !hidden)
+				term_write(&ch, 1);
+		}
 	}
 	buf[len] = '\0';
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-	if (hidden || rc < 0)
+	/* the terminal echoed nothing: the answer's newline is ours */
+	if (tty || hidden || rc < 0)
 		term_puts("\n");
 	return rc;
 }
@@ -190,10 +232,14 @@ static unsigned char fn_complete(EditLine *e, int ch)
 	return CC_REFRESH;
 }
 
+/* ^Z: the line as typed runs, then configuration mode ends (IOS).  The
+ * line goes out with a 0x1A at its end; cli_exec splits it. */
 static unsigned char fn_ctrl_z(EditLine *e, int ch)
 {
+	const LineInfo *li = el_line(e);
+
 	(void)ch;
-	clear_line(e);
+	el_cursor(e, (int)(li->lastchar - li->cursor));
 	el_insertstr(e, "\x1a");
 	return CC_NEWLINE;
 }
@@ -285,16 +331,25 @@ void term_run(const struct term_backend *be)
 
 		if (!line || count <= 0)
 			break;
-		/* ^Z ends the line without a newline of its own */
+		/* ^Z ends the line without a newline of its own; IOS shows
+		 * the key after the line */
 		if (line[count - 1] != '\n')
-			term_puts("\n");
+			term_puts(line[count - 1] == 0x1a ? "^Z\n" : "\n");
 		/* el_gets's buffer ends at count, not always at a NUL (after
 		 * ios-end, the rest of the previous line follows the ^Z) */
 		copy = strndup(line, (size_t)count);
 		if (!copy)
 			break;
-		if (copy[0] && copy[0] != '\n' && copy[0] != 0x1a)
-			history(hist, &ev, H_ENTER, copy);
+		if (copy[0] && copy[0] != '\n' && copy[0] != 0x1a) {
+			size_t L = strlen(copy);
+			if (copy[L - 1] == 0x1a) {      /* the line without its ^Z */
+				copy[L - 1] = '\0';
+				history(hist, &ev, H_ENTER, copy);
+				copy[L - 1] = 0x1a;
+			} else {
+				history(hist, &ev, H_ENTER, copy);
+			}
+		}
 		be->exec(be->arg, copy);
 		free(copy);
 		be->async(be->arg);

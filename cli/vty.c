@@ -6,21 +6,29 @@
  * The client side (-c, -f, --attach, --stop) is a thin terminal: lines go
  * to the device, output, questions and the --More-- prompt come back.
  *
+ * Each session takes a vty line: the lowest number free among the lines
+ * that `line vty 0 N` makes (0-4 by default), named "vty0 (127.0.0.1)" in
+ * log lines as IOS names a session by its line and address.  When every
+ * line is busy the connection is refused (IOS refuses the telnet).
+ *
  * Frames: type (1 byte), length (4 bytes, big-endian), payload.
- *   client → device  I init  [flags]            flags: 1 interactive, 2 echo, 4 privileged
+ *   client → device  I init  [flags]            flags: 1 interactive, 2 echo, 4 privileged,
+ *                                                      8 control (--stop: takes no line)
  *                    L line  [u32 lineno][name NUL][line]
  *                    H help  [line]             C complete [line]
  *                    F config replay [name NUL][text]
- *                    A answer [text]            K key [c]
+ *                    A answer [text]            K key [c]   (^C: 3, the output stops)
+ *                    N no answer [why]          why: 'c' ^C cancelled it, 'e' end of input
  *                    P prompt?                  S stop the device
  *   device → client  O output [bytes]           Q question [hidden][text]
  *                    M --More--                 R completion [ok][text]
- *                    D done [status][prompt]    X session over
+ *                    D done [status][prompt]    X session over [why, when refused]
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +47,12 @@
 
 #define MAX_FRAME (8u << 20)
 
-enum { VF_INTERACTIVE = 1, VF_ECHO = 2, VF_PRIV = 4 };
+enum { VF_INTERACTIVE = 1, VF_ECHO = 2, VF_PRIV = 4, VF_CONTROL = 8 };
+
+/* What a client sees when every vty line is busy. */
+#define VTY_REFUSED "% Connection refused by remote host"
+/* How long a new session waits for a line that a closing session frees. */
+#define VTY_WAIT_MS 1000
 
 /* ---- framing ------------------------------------------------------------------ */
 
@@ -137,7 +150,7 @@ struct conn {
 	cli_sess *s;
 	int dead;          /* the connection failed: stop writing */
 	int finished;      /* the thread is done; join it */
-	int num;
+	int num;           /* its vty line, -1 while it has none */
 };
 
 static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -161,8 +174,9 @@ static void c_write(void *arg, const char *buf, size_t n)
 		c->dead = 1;
 }
 
-/* Wait for one frame of the expected type (answers to questions). */
-static int await(struct conn *c, char want, char **data, size_t *len)
+/* Wait for one frame of the expected type, or of the second one (0: none);
+ * returns the type. */
+static int await(struct conn *c, char want, char or_else, char **data, size_t *len)
 {
 	char t;
 
@@ -171,8 +185,8 @@ static int await(struct conn *c, char want, char **data, size_t *len)
 			c->dead = 1;
 			return -1;
 		}
-		if (t == want)
-			return 0;
+		if (t == want || (or_else && t == or_else))
+			return t;
 		free(*data);
 		*data = NULL;
 	}
@@ -185,14 +199,21 @@ static int c_ask(void *arg, const char *q, int hidden, char *buf, size_t n)
 	unsigned char h = hidden ? 1 : 0;
 	char *ans;
 	size_t len;
+	int t;
 
 	buf[0] = '\0';
 	if (c->dead || send_frame(c->fd, 'Q', &h, 1, q, strlen(q)) < 0) {
 		c->dead = 1;
 		return -1;
 	}
-	if (await(c, 'A', &ans, &len) < 0)
+	if ((t = await(c, 'A', 'N', &ans, &len)) < 0)
 		return -1;
+	if (t == 'N') {
+		/* no answer: cancelled with ^C, or the client's input ended */
+		int why = len > 0 ? ans[0] : 'e';
+		free(ans);
+		return why == 'c' ? CLI_INTR : -1;
+	}
 	snprintf(buf, n, "%s", ans);
 	free(ans);
 	return 0;
@@ -209,7 +230,7 @@ static int c_more(void *arg)
 		c->dead = 1;
 		return 'q';
 	}
-	if (await(c, 'K', &k, &len) < 0)
+	if (await(c, 'K', 0, &k, &len) < 0)
 		return 'q';
 	key = len ? k[0] : 'q';
 	free(k);
@@ -244,9 +265,64 @@ static void send_done(struct conn *c, int status)
 		c->dead = 1;
 }
 
+/* The lowest vty line that no live session holds, or -1 when every line
+ * of `line vty` is busy. */
+static int free_line(struct conn *c)
+{
+	int lines, n, num = -1;
+
+	pk_device_lock(c->dev);
+	lines = cli_vty_lines();
+	pk_device_unlock(c->dev);
+	pthread_mutex_lock(&conns_mu);
+	for (n = 0; n < lines && num < 0; n++) {
+		struct conn *o;
+		for (o = conns; o; o = o->next)
+			if (o != c && !o->finished && o->num == n)
+				break;
+		if (!o)
+			num = n;
+	}
+	c->num = num;
+	pthread_mutex_unlock(&conns_mu);
+	return num;
+}
+
+/* A line for this connection; a session that is closing right now (its
+ * client gone, its thread not yet done) frees its line within moments. */
+static int take_line(struct conn *c)
+{
+	int waited;
+
+	for (waited = 0; free_line(c) < 0; waited += 10) {
+		struct timespec ts = { 0, 10 * 1000000L };
+		if (waited >= VTY_WAIT_MS || pkish_stopping())
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	return c->num;
+}
+
+/* Every line is busy: say so, then wait (briefly) for the client to hang up,
+ * so that what it already sent never meets a closed socket. */
+static void refuse(struct conn *c)
+{
+	int i;
+
+	if (send_frame(c->fd, 'X', VTY_REFUSED, strlen(VTY_REFUSED), NULL, 0) < 0)
+		return;
+	shutdown(c->fd, SHUT_WR);
+	for (i = 0; i < 100; i++) {
+		struct pollfd p = { c->fd, POLLIN, 0 };
+		char junk[512];
+		if (poll(&p, 1, 20) > 0 && read(c->fd, junk, sizeof junk) <= 0)
+			return;
+	}
+}
+
 static void serve(struct conn *c)
 {
-	char t, *d = NULL, name[16];
+	char t, *d = NULL, name[32];
 	size_t len;
 	unsigned flags;
 
@@ -256,7 +332,15 @@ static void serve(struct conn *c)
 	}
 	flags = (unsigned char)d[0];
 	free(d);
-	snprintf(name, sizeof name, "vty%d", c->num);
+	if (flags & VF_CONTROL) {
+		snprintf(name, sizeof name, "vty (control)");
+	} else if (take_line(c) < 0) {
+		refuse(c);
+		c->dead = 1;
+		return;
+	} else {
+		snprintf(name, sizeof name, "vty%d (127.0.0.1)", c->num);
+	}
 	c->s = cli_sess_new(c->dev, &vty_io, c, name,
 			    ((flags & VF_INTERACTIVE) ? CLI_S_INTERACTIVE : 0) |
 			    ((flags & VF_ECHO) ? CLI_S_ECHO : 0));
@@ -389,8 +473,6 @@ static void reap(int all)
 
 static void *accept_main(void *arg)
 {
-	int num = 0;
-
 	(void)arg;
 	while (accepting) {
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -414,7 +496,7 @@ static void *accept_main(void *arg)
 		}
 		c->fd = fd;
 		c->dev = vty_dev;
-		c->num = num++;
+		c->num = -1;
 		pthread_mutex_lock(&conns_mu);
 		c->next = conns;
 		conns = c;
@@ -586,8 +668,11 @@ static int run_until_done(int fd, struct answers *ans, char *prompt, size_t plen
 			return st;
 		}
 		case 'X':
+			/* refused (every vty line busy): the reason, once */
+			if (len > 0)
+				fprintf(stderr, "%s\n", d);
 			free(d);
-			return -1;
+			return len > 0 ? -2 : -1;
 		}
 		free(d);
 	}
@@ -606,7 +691,8 @@ int vty_client_commands(int fd, char **lines, int n, int echo)
 			return 1;
 		st = run_until_done(fd, &ans, NULL, 0);
 		if (st < 0) {
-			fprintf(stderr, "%% Connection to the device closed\n");
+			if (st == -1)
+				fprintf(stderr, "%% Connection to the device closed\n");
 			return 1;
 		}
 		failed |= st;
@@ -665,7 +751,9 @@ int vty_client_stop(int fd)
 	size_t len;
 	int i;
 
-	if (send_init(fd, VF_PRIV) < 0 || send_frame(fd, 'S', NULL, 0, NULL, 0) < 0)
+	/* a control connection: it stops the device even when every vty
+	 * line is busy */
+	if (send_init(fd, VF_PRIV | VF_CONTROL) < 0 || send_frame(fd, 'S', NULL, 0, NULL, 0) < 0)
 		return 1;
 	/* Wait until the device closes the connection: it has stopped. */
 	for (i = 0; i < 1000; i++) {
@@ -708,7 +796,14 @@ static int r_until_done(struct remote *r)
 		case 'Q': {
 			char buf[1024];
 			int rc = term_ask(len > 0 ? d + 1 : "", len > 0 && d[0], buf, sizeof buf);
-			send_frame(r->fd, 'A', rc < 0 ? "" : buf, rc < 0 ? 0 : strlen(buf), NULL, 0);
+			/* ^C or ^D: no answer at all (an empty one would confirm
+			 * a [confirm]); the command does what it does at the end
+			 * of input and the session goes on */
+			if (rc < 0)
+				send_frame(r->fd, 'N', rc == TERM_INTR ? "c" : "e", 1, NULL, 0);
+			else
+				send_frame(r->fd, 'A', buf, strlen(buf), NULL, 0);
+			explicit_bzero(buf, sizeof buf);
 			break;
 		}
 		case 'M': {
@@ -722,6 +817,8 @@ static int r_until_done(struct remote *r)
 			return 0;
 		case 'X':
 			r->done = 1;
+			if (len > 0)
+				fprintf(stderr, "%s\n", d);
 			free(d);
 			return -1;
 		}
@@ -815,6 +912,13 @@ static void r_async(void *arg)
 	}
 }
 
+/* ^C while a command runs on the device: nothing (as on the console); at
+ * a question or --More-- the terminal reads it as a key. */
+static void on_interrupt(int sig)
+{
+	(void)sig;
+}
+
 int vty_client_attach(int fd)
 {
 	struct remote r;
@@ -845,6 +949,13 @@ int vty_client_attach(int fd)
 		}
 		free(line);
 		return 0;
+	}
+	{
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_interrupt;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
 	}
 	term_run(&be);
 	return 0;

@@ -124,7 +124,9 @@ Router#debug crypto pki foo
 ## debug is privileged
 Router#disable
 Router>debug all
-% Unknown command or computer name, or unable to find computer address
+       ^
+% Invalid input detected at '^' marker.
+
 Router>show debugging
             ^
 % Invalid input detected at '^' marker.

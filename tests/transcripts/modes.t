@@ -7,11 +7,17 @@ Router>show running-config
 % Invalid input detected at '^' marker.
 
 Router>configure terminal
-% Unknown command or computer name, or unable to find computer address
+       ^
+% Invalid input detected at '^' marker.
+
 Router>write memory
-% Unknown command or computer name, or unable to find computer address
+       ^
+% Invalid input detected at '^' marker.
+
 Router>clock set 10:00:00 Oct 9 2015
-% Unknown command or computer name, or unable to find computer address
+       ^
+% Invalid input detected at '^' marker.
+
 Router>show clock
 *00:00:00.000 UTC Mon Mar 1 1993
 Router>enable

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
 #include "tests/unit/t.h"
 
 /* ---- fixture: a device in a temp dir, a session writing into a buffer ---- */
@@ -30,6 +31,7 @@ struct cap {
 	int nans, asked;
 	int more_calls;
 	int more_key;             /* what --More-- answers */
+	int intr_at;              /* 1-based: this question is cancelled (^C) */
 };
 
 static char tmpdir[256];
@@ -56,6 +58,11 @@ static int cap_ask(void *arg, const char *q, int hidden, char *buf, size_t n)
 	struct cap *c = arg;
 
 	cap_write(c, q, strlen(q));
+	if (c->intr_at && c->asked + 1 == c->intr_at) {
+		c->asked++;
+		buf[0] = '\0';
+		return CLI_INTR;
+	}
 	if (c->asked >= c->nans) {
 		buf[0] = '\0';
 		return -1;
@@ -162,6 +169,18 @@ static int h_rec(cli_sess *s, const cli_args *a)
 	return 0;
 }
 
+/* Two questions in one command; what the answers were. */
+static int asked_rc[2];
+static int h_two_questions(cli_sess *s, const cli_args *a)
+{
+	char b[64];
+
+	asked_rc[0] = cli_ask(s, "first? ", b, sizeof b);
+	asked_rc[1] = cli_confirm(s, "second? [yes/no]: ");
+	cli_printf(s, "interrupted=%d\n", cli_interrupted(s));
+	return 0;
+}
+
 #define REC(kind_, tok_, key_, lo_, hi_, d_) { .tok = (tok_), .help = "h", .kind = (kind_), \
 	.key = (key_), .lo = (lo_), .hi = (hi_), .fn = h_rec, .data = (d_) }
 
@@ -201,6 +220,7 @@ static const struct cli_node t_table[] = {
 	  .data = 40 },
 	{ .tok = "zeta", .help = "h", .kind = CLI_KW, .flags = CLI_F_NONEG, .fn = h_rec,
 	  .data = 50 },
+	{ .tok = "twoq", .help = "h", .kind = CLI_KW, .fn = h_two_questions },
 	END_TABLE
 };
 static const struct cli_mode t_mode = {
@@ -413,6 +433,79 @@ TEST(exit_end_ctrl_z)
 	cli_sess_free(s);
 }
 
+TEST(ctrl_z_runs_the_typed_line)
+{
+	cli_sess *s = test_sess(0);
+
+	/* the line runs, then ^Z ends configuration */
+	ASSERT_EQ(ran_by(s, "alpha\x1a"), 3);
+	ASSERT(cli_mode(s) == &cli_mode_exec);
+	run(s, "configure terminal");
+	run(s, "hostname Z1\x1a");
+	ASSERT_STREQ(cli_prompt(s), "Z1#");
+	/* a line that fails still ends configuration */
+	run(s, "configure terminal");
+	ASSERT_HAS(run(s, "nosuch\x1a"), "% Invalid input");
+	ASSERT(cli_mode(s) == &cli_mode_exec);
+	/* with echo the prompt shows the line without the ^Z byte */
+	cli_set_opts(s, CLI_S_ECHO);
+	run(s, "configure terminal");
+	ASSERT_STREQ(run(s, "hostname Z2\x1a"), "Z1(config)#hostname Z2\n");
+	ASSERT_STREQ(cli_prompt(s), "Z2#");
+	cli_sess_free(s);
+}
+
+TEST(interrupted_question_ends_the_dialog)
+{
+	cli_sess *s = test_sess(0);
+
+	/* ^C at the first question: it and every later one answer -1, the
+	 * second is never asked; the next command starts afresh */
+	cap.answers[0] = "a";
+	cap.answers[1] = "yes";
+	cap.nans = 2;
+	cap.intr_at = 1;
+	ASSERT_HAS(run(s, "twoq"), "interrupted=1");
+	ASSERT_EQ(asked_rc[0], -1);
+	ASSERT_EQ(asked_rc[1], -1);
+	ASSERT_EQ(cap.asked, 1);
+	ASSERT_HASNT(cap.buf, "second?");
+	cap.asked = 0;
+	cap.intr_at = 0;
+	ASSERT_HAS(run(s, "twoq"), "interrupted=0");
+	ASSERT_EQ(asked_rc[0], 0);
+	ASSERT_EQ(asked_rc[1], 1);
+	/* ^C at a [yes/no] question: no re-asking, no answer */
+	cap.asked = 0;
+	cap.intr_at = 2;
+	ASSERT_HAS(run(s, "twoq"), "interrupted=1");
+	ASSERT_EQ(asked_rc[0], 0);
+	ASSERT_EQ(asked_rc[1], -1);
+	ASSERT_EQ(cap.asked, 2);
+	ASSERT_HASNT(cap.buf, "Please answer");
+	cli_sess_free(s);
+}
+
+TEST(line_vty_range)
+{
+	cli_sess *s = sess(0);
+
+	ASSERT_EQ(cli_vty_lines(), 5);
+	run(s, "configure terminal");
+	run(s, "line vty 0 4");
+	ASSERT_EQ(cli_vty_lines(), 5);
+	run(s, "line vty 0 15");
+	ASSERT_EQ(cli_vty_lines(), 16);
+	ASSERT_HAS(run(s, "do show running-config"), "line vty 0 4\nline vty 5 15\n");
+	run(s, "no line vty 8 15");
+	ASSERT_EQ(cli_vty_lines(), 8);
+	ASSERT_HAS(run(s, "do show running-config"), "line vty 5 7\n");
+	ASSERT_HAS(run(s, "no line vty 0 4"), "% Line cannot be removed");
+	ASSERT_EQ(cli_vty_lines(), 8);
+	ASSERT_HAS(run(s, "line vty 4 2"), "% Invalid input");
+	cli_sess_free(s);
+}
+
 TEST(user_exec_visibility)
 {
 	cli_sess *s = sess(0);
@@ -420,9 +513,19 @@ TEST(user_exec_visibility)
 	cli_set_priv(s, 0);
 	ASSERT_STREQ(run(s, "show running-config"),
 		     "show running-config\n     ^\n% Invalid input detected at '^' marker.\n\n");
+	/* a privileged command with words after it: the caret under its
+	 * first letter (the user EXEC parser does not know the word) */
 	ASSERT_STREQ(run(s, "configure terminal"),
-		     "configure terminal\n"
+		     "configure terminal\n^\n% Invalid input detected at '^' marker.\n\n");
+	ASSERT_STREQ(run(s, "  conf t"), "  conf t\n  ^\n% Invalid input detected at '^' marker.\n\n");
+	ASSERT_STREQ(run(s, "write memory"),
+		     "write memory\n^\n% Invalid input detected at '^' marker.\n\n");
+	/* alone, it is a host name to IOS, like any unknown word */
+	ASSERT_STREQ(run(s, "reload"), "reload\n"
 		     "% Unknown command or computer name, or unable to find computer address\n");
+	ASSERT_STREQ(run(s, "nosuch thing"), "nosuch thing\n"
+		     "% Unknown command or computer name, or unable to find computer address\n");
+	ASSERT(cli_prompt(s)[strlen(cli_prompt(s)) - 1] == '>');
 	ASSERT_HASNT(help(s, "show "), "running-config");
 	ASSERT_HAS(help(s, "show "), "clock");
 	cli_set_priv(s, 1);
@@ -712,7 +815,8 @@ TESTS(T(exact_keyword_beats_value), T(value_beats_keyword_prefix),
       T(prefix_beats_free_word), T(values_never_match_partially), T(ambiguous_prefixes),
       T(hidden_keywords), T(line_argument), T(once_options), T(neg_end_and_no_forms),
       T(walkup_to_config), T(walkup_error_is_the_furthest), T(do_runs_privileged_exec),
-      T(exit_end_ctrl_z), T(user_exec_visibility), T(caret_batch_without_echo),
+      T(exit_end_ctrl_z), T(ctrl_z_runs_the_typed_line), T(interrupted_question_ends_the_dialog),
+      T(line_vty_range), T(user_exec_visibility), T(caret_batch_without_echo),
       T(caret_with_echo_counts_the_prompt), T(caret_interactive_counts_the_prompt),
       T(error_texts), T(invalid_arg_from_handler), T(replay_reports_line_numbers),
       T(pipes), T(section_keeps_children), T(more_pager), T(no_pager_in_batch),
