@@ -3,6 +3,10 @@
 # terminal, through tmux): help, TAB, ^Z and --More-- travel over the
 # socket; with `terminal monitor` a log line caused by another session
 # appears above the half-typed line, which survives; without it, nothing.
+# ^C at --More-- stops the output, ^C at a [yes/no] or [confirm] question
+# cancels it (reload, erase startup-config, crypto key zeroize rsa: nothing
+# applied, even with an answer typed), and the session goes on each time;
+# ^Z after a typed line runs it, then leaves configuration mode.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/tmux.sh"
 
@@ -64,6 +68,91 @@ tm_keys q
 tm_wait_last 'Router#'
 tm_screen >"$TM_OUT"
 contains "$TM_OUT" 'line vty' && fail "q did not stop the output: $(cat "$TM_OUT")"
+
+# ---- ^C at --More-- stops the output; the session goes on -----------------------------------
+tm_clear
+tm_type 'show running-config'
+tm_keys Enter
+tm_wait ' --More--'
+tm_keys C-c
+tm_wait_last 'Router#'
+tm_screen >"$TM_OUT"
+contains "$TM_OUT" 'line vty' && fail "^C did not stop the output: $(cat "$TM_OUT")"
+contains "$TM_OUT" '^C' || fail "^C was not shown: $(cat "$TM_OUT")"
+tm_type 'terminal length 0'
+tm_keys Enter
+tm_wait_last 'Router#'
+
+# ---- ^Z after a typed line: it runs, then configuration ends -----------------------------------
+tm_type 'configure terminal'
+tm_keys Enter
+tm_wait_last 'Router(config)#'
+tm_type 'crypto key generate rsa label K modulus 512'
+tm_keys C-z
+tm_wait_last 'Router#'
+tm_wait 'Router(config)#crypto key generate rsa label K modulus 512^Z'
+"$PKISH" -d "$D" -c 'show crypto key mypubkey rsa' >"$T/keys" 2>&1
+contains "$T/keys" "Key name: K" || fail "^Z threw the typed line away: $(cat "$T/keys")"
+tm_type 'write memory'
+tm_keys Enter
+tm_wait '[OK]'
+tm_wait_last 'Router#'
+[ -f "$D/nvram/startup-config" ] || fail "write memory wrote no startup-config"
+
+# ---- ^C at questions: cancelled, nothing applied, the session goes on --------------------------
+# [confirm]
+tm_clear
+tm_type 'erase startup-config'
+tm_keys Enter
+tm_wait 'Continue? [confirm]'
+tm_keys C-c
+tm_wait_last 'Router#'
+[ -f "$D/nvram/startup-config" ] || fail "^C at [confirm] erased the startup-config"
+# [yes/no], an answer typed before the ^C
+tm_clear
+tm_type 'configure terminal'
+tm_keys Enter
+tm_wait_last 'Router(config)#'
+tm_type 'crypto key zeroize rsa K'
+tm_keys Enter
+tm_wait 'Do you really want to remove these keys? [yes/no]:'
+tm_type 'yes'
+tm_keys C-c
+tm_wait_last 'Router(config)#'
+tm_keys C-z
+tm_wait_last 'Router#'
+"$PKISH" -d "$D" -c 'show crypto key mypubkey rsa' >"$T/keys" 2>&1
+contains "$T/keys" "Key name: K" || fail "^C at [yes/no] removed the key: $(cat "$T/keys")"
+# reload with a modified configuration: neither saved nor reloaded
+tm_type 'configure terminal'
+tm_keys Enter
+tm_type 'hostname UNSAVED'
+tm_keys C-z
+tm_wait_last 'UNSAVED#'
+tm_clear
+tm_type 'reload'
+tm_keys Enter
+tm_wait 'Save? [yes/no]:'
+tm_type 'y'
+tm_keys C-c
+tm_wait_last 'UNSAVED#'
+contains "$D/nvram/startup-config" UNSAVED && fail "^C at [yes/no] saved the configuration"
+tm_type 'reload'
+tm_keys Enter
+tm_wait 'Save? [yes/no]:'
+tm_type 'no'
+tm_keys Enter
+tm_wait 'Proceed with reload? [confirm]'
+tm_keys C-c
+tm_wait_last 'UNSAVED#'
+"$PKISH" -d "$D" -c 'show running-config | include hostname' >"$T/host" 2>&1
+contains "$T/host" "hostname UNSAVED" || fail "^C at [confirm] reloaded the device: $(cat "$T/host")"
+# the same session still runs commands
+tm_clear
+tm_type 'show clock'
+tm_keys Enter
+tm_wait 'UTC'
+tm_wait_last 'UNSAVED#'
 
 # ---- exit ends the attached session, not the device ----------------------------------------
 tm_type 'exit'

@@ -1,10 +1,12 @@
 #!/bin/sh
 # pty-console.sh — the interactive console on a terminal (libedit), driven
 # through tmux: '?' lists help and leaves the line alone (never inserted,
-# nothing runs), TAB completes a unique keyword, ^Z leaves config mode, ^C
-# discards the line, --More-- pages long output (space: next page, q: stop)
-# unless `terminal length 0`, and log lines from another session appear
-# above a half-typed line without destroying it.
+# nothing runs), TAB completes a unique keyword, ^Z leaves config mode (and
+# runs a typed line first, showing ^Z), ^C discards the line, --More-- pages
+# long output (space: next page, q or ^C: stop) unless `terminal length 0`,
+# ^C at a [confirm] or [yes/no] question cancels it (nothing applied, the
+# console goes on), and log lines from another session appear above a
+# half-typed line without destroying it.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/tmux.sh"
 
@@ -91,6 +93,21 @@ tm_wait_last 'Router#'
 tm_screen >"$TM_OUT"
 contains "$TM_OUT" 'hostname Router' && fail "q did not stop the output: $(cat "$TM_OUT")"
 contains "$TM_OUT" '--More--' && fail "--More-- was not erased: $(cat "$TM_OUT")"
+# ^C at --More-- stops the output as well, and the console goes on
+tm_clear
+tm_type 'show running-config'
+tm_keys Enter
+tm_wait ' --More--'
+tm_keys C-c
+tm_wait_last 'Router#'
+tm_screen >"$TM_OUT"
+contains "$TM_OUT" 'hostname Router' && fail "^C did not stop the output: $(cat "$TM_OUT")"
+contains "$TM_OUT" '--More--' && fail "--More-- was not erased: $(cat "$TM_OUT")"
+contains "$TM_OUT" '^C' || fail "^C was not shown: $(cat "$TM_OUT")"
+tm_type 'show clock'
+tm_keys Enter
+tm_wait '*00:00:00.000 UTC Mon Mar 1 1993'
+tm_wait_last 'Router#'
 # terminal length 0: no pager
 tm_type 'terminal length 0'
 tm_keys Enter
@@ -101,6 +118,62 @@ tm_wait 'end'
 tm_wait_last 'Router#'
 tm_screen >"$TM_OUT"
 contains "$TM_OUT" '--More--' && fail "paged with terminal length 0: $(cat "$TM_OUT")"
+
+# ---- ^Z after a typed line: the line runs, then configuration ends ------------------------
+tm_clear
+tm_type 'configure terminal'
+tm_keys Enter
+tm_wait_last 'Router(config)#'
+tm_type 'hostname ZED'
+tm_keys C-z
+tm_wait_last 'ZED#'
+tm_wait 'Router(config)#hostname ZED^Z'
+tm_type 'configure terminal'
+tm_keys Enter
+tm_wait_last 'ZED(config)#'
+tm_type 'line con 0'
+tm_keys Enter
+tm_wait_last 'ZED(config-line)#'
+tm_type 'hostname Router'
+tm_keys C-z
+tm_wait_last 'Router#'
+[ "$(tm_screen | grep -c 'SYS-5-CONFIG_I')" = 2 ] || fail "^Z did not end configuration: $(tm_screen)"
+
+# ---- ^C at a question cancels it: nothing applied, the console goes on -----------------------
+tm_type 'write memory'
+tm_keys Enter
+tm_wait '[OK]'
+tm_wait_last 'Router#'
+[ -f "$D/nvram/startup-config" ] || fail "write memory wrote no startup-config"
+tm_clear
+tm_type 'erase startup-config'
+tm_keys Enter
+tm_wait 'Continue? [confirm]'
+tm_keys C-c
+tm_wait_last 'Router#'
+tm_wait 'Continue? [confirm]^C'
+[ -f "$D/nvram/startup-config" ] || fail "^C at [confirm] erased the startup-config"
+# [yes/no]: an answer typed, then ^C: neither saved nor reloaded
+tm_type 'configure terminal'
+tm_keys Enter
+tm_type 'hostname UNSAVED'
+tm_keys C-z
+tm_wait_last 'UNSAVED#'
+tm_clear
+tm_type 'reload'
+tm_keys Enter
+tm_wait 'Save? [yes/no]:'
+tm_type 'yes'
+tm_keys C-c
+tm_wait_last 'UNSAVED#'
+contains "$D/nvram/startup-config" UNSAVED && fail "^C at [yes/no] saved the configuration"
+tm_screen >"$TM_OUT"
+contains "$TM_OUT" 'Proceed with reload' && fail "^C at [yes/no] went on: $(cat "$TM_OUT")"
+tm_type 'configure terminal'
+tm_keys Enter
+tm_type 'hostname Router'
+tm_keys C-z
+tm_wait_last 'Router#'
 
 # ---- a log line from another session while a line is half typed --------------------------
 tm_clear
