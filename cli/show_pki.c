@@ -55,8 +55,8 @@ void show_cs(cli_sess *s, pk_cs *cs)
 
 	pk_cs_view(cs, &v);
 	cli_printf(s, "Certificate Server %s:\n", v.name);
-	if (v.http_disabled)
-		cli_printf(s, "    Status: disabled, HTTP Server is disabled\n");
+	if (v.why[0])
+		cli_printf(s, "    Status: disabled, %s\n", v.why);
 	else
 		cli_printf(s, "    Status: %s\n", v.enabled ? "enabled" : "disabled");
 	cli_printf(s, "    State: %s\n", v.check_failed ? "check failed" :

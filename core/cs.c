@@ -156,6 +156,7 @@ int pk_cs_create(pk_pki *p, const char *name, pk_cs **out)
 	if (!cs)
 		return pk_err_set(PK_ENOMEM, "out of memory");
 	cs->p = p;
+	cs->db_fd = -1;
 	snprintf(cs->name, sizeof cs->name, "%s", name);
 	cfg_defaults(&cs->cfg);
 	tmr_init(&cs->t_crl, TMR_G_CS, "CS CRL UPDATE", pki_cs_crl_timer_cb, cs);
@@ -174,10 +175,13 @@ void pki_cs_free(pk_cs *cs)
 {
 	if (!cs)
 		return;
-	if (cs->enabled)
+	if (cs->enabled) {
 		cs_stop(cs);
-	else
+	} else {
 		pki_cs_ser_clean(cs);      /* a CA made while HTTP was off reserved serials */
+		pki_cs_reqdb_flush(cs);
+	}
+	pki_cs_db_unlock(cs);
 	tmr_stop(pk_device_timers(cs->p->d), &cs->t_crl);
 	tmr_stop(pk_device_timers(cs->p->d), &cs->t_shadow);
 	tmr_stop(pk_device_timers(cs->p->d), &cs->t_expire);
@@ -198,6 +202,7 @@ int pk_cs_delete(pk_pki *p, const char *name)
 	if (!cs)
 		return pk_err_set(PK_ENOENT, "Certificate server %s not found", name);
 	t = pki_cs_tp(cs);
+	pki_cs_ser_forget_ca(cs);
 	pki_cs_free(cs);
 	p->cs = NULL;
 	if (t)
@@ -311,18 +316,49 @@ int pk_cs_needs_key(const pk_cs *cs)
 
 /* ---- enable / disable ---------------------------------------------------------------------- */
 
-static int check_failed(pk_cs *cs, int rc)
+/* A check failed: remember the reason `show` gives on its Status line
+ * ("Status: disabled, Time has not been set"); the full message stays in
+ * pk_err_msg() for the caller. */
+static int check_failed(pk_cs *cs, int rc, const char *why)
 {
 	cs->check_failed = 1;
+	snprintf(cs->why, sizeof cs->why, "%s", why);
+	pki_cs_db_unlock(cs);
 	return rc;
 }
 
-/* The enable checks and start-up (spec §2.4); leaves "check failed"
- * behind when a check fails. */
+/* The CA certificate is missing, but NAME.ser says one was made: never mint
+ * another one in its place (a damaged or incomplete configuration). */
+static int ca_missing(pk_cs *cs)
+{
+	char url[700], file[80];
+
+	snprintf(file, sizeof file, "%s.ser", cs->name);
+	pki_cs_url_join(cs, file, url, sizeof url);
+	pk_log(PK_LOG_ERR, "%s:CA certificate not found, waiting for the certificate chain. "
+	       "CA certificate serial number %llX.", cs->name, (unsigned long long)cs->ser_ca);
+	if (cs->ser_ca)
+		return check_failed(cs, pk_err_set(PK_ESTATE,
+			"CA certificate %02llX (SHA1 %.8s...) of server %s is not in the configuration, "
+			"but %s says it was issued: the certificate chain %s is missing or damaged. "
+			"Restore it (crypto pki certificate chain %s), or remove the server "
+			"(no crypto pki server %s) to start a new CA",
+			(unsigned long long)cs->ser_ca, cs->ser_ca_fp, cs->name, url, cs->name,
+			cs->name, cs->name), "CA certificate not found");
+	return check_failed(cs, pk_err_set(PK_ESTATE,
+		"Server %s has issued serial numbers up to %llX (%s) but its CA certificate is not "
+		"in the configuration: restore the certificate chain %s, or remove the server "
+		"(no crypto pki server %s) to start a new CA", cs->name,
+		(unsigned long long)cs->last_serial, url, cs->name, cs->name),
+		"CA certificate not found");
+}
+
+/* The enable checks and start-up (spec §2.4); leaves "check failed" and
+ * its reason behind when a check fails. */
 static int cs_start(pk_cs *cs)
 {
 	pk_device *d = cs->p->d;
-	X509 *ca, *rca;
+	X509 *ca;
 	X509_CRL *crl;
 	pk_key *k;
 	char path[4096];
@@ -333,41 +369,55 @@ static int cs_start(pk_cs *cs)
 		return 0;
 	cs->starting = 1;
 	cs->check_failed = cs->http_disabled = 0;
-	if (!tmr_clock_authoritative(pk_device_clock(d))) {
-		rc = check_failed(cs, pk_err_set(PK_ESTATE,
-						 "Please set clock calender-valid or enable NTP"));
-		goto out;
-	}
+	cs->why[0] = '\0';
 	if ((rc = pk_device_path(d, cs->cfg.db_url, path, sizeof path)) < 0 ||
 	    (rc = pk_store_mkdirs(path, 0700)) < 0) {
-		rc = check_failed(cs, rc);
-		goto out;
-	}
-	if (pk_cs_needs_archive_password(cs)) {
-		/* the operator must supply one: back to shut, no retry */
-		cs->cfg.shutdown = 1;
-		rc = pk_err_set(PK_ESTATE, "A password is required to archive the CA key");
+		rc = check_failed(cs, rc, "Database url not usable");
 		goto out;
 	}
 	if (strcmp(path, cs->dbdir) != 0) {
 		snprintf(cs->dbdir, sizeof cs->dbdir, "%s", path);
 		cs->ser_ready = 0;
+		cs->reqdb_loaded = 0;
 	}
-	/* once read, memory is ahead of the file (a reservation may be
-	 * outstanding): reading it again would skip the reserved serials */
+	if ((rc = pki_cs_db_lock(cs)) < 0) {
+		rc = check_failed(cs, rc, "Database in use by another server");
+		goto out;
+	}
+	/* Read NAME.ser first, whatever fails next, so that show says what was
+	 * issued.  Once read, memory is ahead of the file (a reservation may
+	 * be outstanding): reading it again would skip the reserved serials. */
 	if (!cs->ser_ready && (rc = pki_cs_ser_load(cs)) < 0) {
-		rc = check_failed(cs, rc);
+		rc = check_failed(cs, rc, "Serial number file damaged");
 		goto out;
 	}
 	/* `serial-number 0x<hex>` raises the counter; it never lowers it */
 	if (cs->cfg.serial_number > cs->last_serial)
 		cs->last_serial = cs->reserved = cs->cfg.serial_number;
-	if (pk_cs_needs_ca(cs) && (rc = pki_cs_create_ca(cs)) < 0) {
-		rc = check_failed(cs, rc);
+	if (!tmr_clock_authoritative(pk_device_clock(d))) {
+		rc = check_failed(cs, pk_err_set(PK_ESTATE,
+				  "Time has not been set. Cannot start the Certificate server"),
+				  "Time has not been set");
 		goto out;
 	}
+	if (pk_cs_needs_archive_password(cs) && !pki_cs_had_ca(cs)) {
+		/* the operator must supply one: back to shut, no retry */
+		cs->cfg.shutdown = 1;
+		pki_cs_db_unlock(cs);
+		rc = pk_err_set(PK_ESTATE, "A password is required to archive the CA key");
+		goto out;
+	}
+	if (pk_cs_needs_ca(cs)) {
+		if (pki_cs_had_ca(cs)) {
+			rc = ca_missing(cs);
+			goto out;
+		}
+		if ((rc = pki_cs_create_ca(cs)) < 0) {
+			rc = check_failed(cs, rc, "CA certificate not created");
+			goto out;
+		}
+	}
 	ca = pki_cs_ca(cs);
-	rca = pki_cs_rca(cs);
 	k = pki_cs_key(cs, 0);
 	if (!k || EVP_PKEY_eq(k->pkey, X509_get0_pubkey(ca)) != 1) {
 		pk_log(PK_LOG_NOTICE, "%s:Server key not found, waiting for (offline) key. Keypair label %s.",
@@ -375,7 +425,7 @@ static int cs_start(pk_cs *cs)
 		ERR_clear_error();
 		rc = check_failed(cs, pk_err_set(PK_ESTATE,
 						 "Server key not found, waiting for (offline) key. Keypair label %s.",
-						 cs->name));
+						 cs->name), "Server key not found");
 		goto out;
 	}
 	/* IOS makes the CA at the first `no shutdown` even without HTTP and
@@ -384,15 +434,26 @@ static int cs_start(pk_cs *cs)
 		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: HTTP server not enabled, initialization failed.");
 		cs->http_disabled = 1;
 		rc = check_failed(cs, pk_err_set(PK_ESTATE,
-						 "HTTP server not enabled, initialization failed."));
+						 "HTTP server not enabled, initialization failed."),
+				  "HTTP Server is disabled");
 		goto out;
 	}
-	/* a restored CA (or a lost NAME.ser) must not have its serial reused */
-	if (pki_cert_serial(ca, &s) == 0 && s > cs->last_serial)
-		cs->last_serial = cs->reserved = s;
-	if (rca && pki_cert_serial(rca, &s) == 0 && s > cs->last_serial)
-		cs->last_serial = cs->reserved = s;
 	crl = pki_cs_rev_load(cs, ca);
+	if (!cs->reqdb_loaded)
+		pki_cs_reqdb_load(cs);
+	/* a restored CA, a revoked serial or a granted request above the
+	 * counter (NAME.ser rolled back): never reuse it */
+	s = pki_cs_issued_max(cs, 0);
+	if (s > cs->last_serial) {
+		pk_log(PK_LOG_WARN, "%s:serial number file %s.ser is behind the database; "
+		       "continuing after %llX", cs->name, cs->name, (unsigned long long)s);
+		cs->last_serial = cs->reserved = s;
+		if ((rc = pki_cs_ser_write(cs, s, s)) < 0) {
+			X509_CRL_free(crl);
+			rc = check_failed(cs, rc, "Serial number file not writable");
+			goto out;
+		}
+	}
 	cs->enabled = 1;
 	if (crl) {
 		X509_CRL_free(cs->crl);
@@ -400,7 +461,7 @@ static int cs_start(pk_cs *cs)
 		cs->crl_gen = pki_time_ms(X509_CRL_get0_lastUpdate(crl));
 	} else if ((rc = pki_cs_crl_update(cs)) < 0) {
 		cs->enabled = 0;
-		rc = check_failed(cs, rc);
+		rc = check_failed(cs, rc, "CRL not writable");
 		goto out;
 	}
 	pki_cs_timers(cs);
@@ -423,7 +484,9 @@ static void cs_stop(pk_cs *cs)
 	tmr_stop(q, &cs->t_shadow);
 	tmr_stop(q, &cs->t_expire);
 	pki_cs_req_timers(cs, 0);
+	pki_cs_reqdb_flush(cs);
 	pki_cs_ser_clean(cs);
+	pki_cs_db_unlock(cs);
 }
 
 int pk_cs_enable(pk_cs *cs, const char *pw)
@@ -444,6 +507,7 @@ int pk_cs_disable(pk_cs *cs)
 
 	cs->cfg.shutdown = 1;
 	cs->check_failed = cs->http_disabled = 0;
+	cs->why[0] = '\0';
 	if (!was)
 		return 0;
 	cs_stop(cs);
@@ -467,6 +531,7 @@ void pk_cs_http_changed(pk_pki *p)
 	if (cs->enabled && !pk_device_http_enabled(p->d)) {
 		cs_stop(cs);
 		cs->http_disabled = cs->check_failed = 1;
+		snprintf(cs->why, sizeof cs->why, "HTTP Server is disabled");
 		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: HTTP server not enabled, initialization failed.");
 	} else if (cs_may_retry(cs) && cs->check_failed) {
 		cs_start(cs);
@@ -495,6 +560,15 @@ void pki_cs_config_done(pk_pki *p)
 		cs->cfg.shutdown = 0;
 		cs_start(cs);
 	}
+}
+
+void pki_cs_certs_changed(pk_pki *p, const pk_tp *t)
+{
+	pk_cs *cs = p->cs;
+
+	/* e.g. the certificate chain pasted after a start found it missing */
+	if (cs && pki_cs_tp(cs) == t && cs->check_failed && cs_may_retry(cs) && !cs->starting)
+		cs_start(cs);
 }
 
 void pki_cs_key_added(pk_pki *p, const char *label)
@@ -647,6 +721,8 @@ void pk_cs_view(const pk_cs *cs, struct pk_cs_view *v)
 	v->enabled = cs->enabled;
 	v->http_disabled = cs->http_disabled;
 	v->check_failed = cs->check_failed;
+	if (!cs->enabled && cs->check_failed)
+		snprintf(v->why, sizeof v->why, "%s", cs->why);
 	v->locked = !cs->cfg.shutdown;
 	v->has_ca = ca != NULL;
 	if (ca) {

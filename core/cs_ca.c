@@ -150,6 +150,10 @@ int pki_cs_create_ca(pk_cs *cs)
 	rc = pk_tp_set_cert(t, PK_TP_CA, ca);
 	if (rc == 0 && pki_cs_record_cert(cs, ca) < 0)
 		pk_log(PK_LOG_ERR, "%s:cannot record the CA certificate: %s", cs->name, pk_err_msg());
+	/* NAME.ser names the CA from now on: a configuration that loses the
+	 * certificate can never make the server mint another one */
+	if (rc == 0)
+		rc = pki_cs_ser_write(cs, cs->last_serial, cs->reserved);
 out:
 	X509_free(ca);
 	X509_NAME_free(name);
@@ -294,6 +298,8 @@ void pki_cs_expire_timer_cb(tmr *t, void *arg)
 	}
 	pk_tp_activate_rollover(tp);
 	pk_debug(PK_DBG_SERVER, "CRYPTO_CS: rollover CA certificate activated.");
+	if (pki_cs_ser_write(cs, cs->last_serial, cs->reserved) < 0)
+		pk_log(PK_LOG_ERR, "%s:cannot update %s.ser: %s", cs->name, cs->name, pk_err_msg());
 	if (pki_cs_crl_update(cs) < 0)
 		pk_log(PK_LOG_ERR, "%s:CRL update failed: %s", cs->name, pk_err_msg());
 	pki_cs_timers(cs);

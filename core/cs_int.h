@@ -28,9 +28,18 @@ pk_key *pki_cs_key(const pk_cs *cs, int rollover);  /* key NAME or NAME# */
 void    pki_cs_db_path(const pk_cs *cs, const char *file, char *buf, size_t n);
 
 /* cs_serial.c */
+int  pki_cs_db_lock(pk_cs *cs);                     /* PK_EBUSY: another server has it */
+void pki_cs_db_unlock(pk_cs *cs);
 int  pki_cs_ser_write(pk_cs *cs, uint64_t last, uint64_t reserved);
+/* Read NAME.ser, reconcile with the database (PK_ESTATE + reason when the
+ * last serial cannot be known), clean up half-written files. */
 int  pki_cs_ser_load(pk_cs *cs);
 void pki_cs_ser_clean(pk_cs *cs);
+/* Highest serial the database shows issued, given the records' maximum. */
+uint64_t pki_cs_issued_max(const pk_cs *cs, uint64_t records_max);
+/* NAME.ser names a CA certificate (or counts serials without saying which). */
+int  pki_cs_had_ca(const pk_cs *cs);
+void pki_cs_ser_forget_ca(pk_cs *cs);
 
 /* cs_crl.c */
 X509_CRL *pki_cs_rev_load(pk_cs *cs, const X509 *ca);
@@ -47,5 +56,18 @@ void pki_cs_expire_timer_cb(tmr *t, void *arg);
 /* The certificate with this serial (a new reference), or NULL: the CA
  * certificates, granted requests, then <serial>.crt. */
 X509 *pki_cs_find_cert(const pk_cs *cs, uint64_t serial);
+/* The <serial>.cnm record of a certificate (never replacing one). */
+int   pki_cs_write_cnm(pk_cs *cs, X509 *c);
+
+/* cs_req.c */
+/* Put a (read back) entry into the table and the transaction-id index. */
+int  pki_cs_req_link(pk_cs *cs, struct cs_req *e);
+
+/* cs_reqdb.c */
+int  pki_cs_reqdb_load(pk_cs *cs);
+/* The table changed: write NAME.rdb now (durable) or at the next durable
+ * write / clean stop.  A failed durable write is logged and returned. */
+int  pki_cs_reqdb_save(pk_cs *cs, int durable);
+void pki_cs_reqdb_flush(pk_cs *cs);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
@@ -50,39 +51,63 @@ static int iss_add(pk_cs *cs, uint64_t serial, tmr_ms nb, tmr_ms na, const char 
 	return 0;
 }
 
-int pki_cs_record_cert(pk_cs *cs, X509 *c)
+int pki_cs_write_cnm(pk_cs *cs, X509 *c)
 {
 	char subj[1024], path[4200], text[1400], nb[32], na[32];
-	unsigned char *der = NULL;
 	uint64_t serial;
-	tmr_ms tnb = pki_time_ms(X509_get0_notBefore(c)), tna = pki_time_ms(X509_get0_notAfter(c));
-	int rc, n, len;
+	int rc, n;
 
 	rc = pki_cert_serial(c, &serial);
 	if (rc < 0)
 		return rc;
 	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
-	if (cs->cfg.db_level >= PK_DB_NAMES) {
-		tmr_fmt_iso(tnb, nb, sizeof nb);
-		tmr_fmt_iso(tna, na, sizeof na);
-		n = snprintf(text, sizeof text, "serial %llX\nissued %s\nexpires %s\nsubject %s\n",
-			     (unsigned long long)serial, nb, na, subj);
-		snprintf(path, sizeof path, "%s/%llX.cnm", cs->dbdir, (unsigned long long)serial);
-		rc = pk_store_write(path, text, (size_t)n, 0644);
-		if (rc < 0)
-			return rc;
-	}
+	tmr_fmt_iso(pki_time_ms(X509_get0_notBefore(c)), nb, sizeof nb);
+	tmr_fmt_iso(pki_time_ms(X509_get0_notAfter(c)), na, sizeof na);
+	n = snprintf(text, sizeof text, "serial %llX\nissued %s\nexpires %s\nsubject %s\n",
+		     (unsigned long long)serial, nb, na, subj);
+	snprintf(path, sizeof path, "%s/%llX.cnm", cs->dbdir, (unsigned long long)serial);
+	return pk_store_write_new(path, text, (size_t)n, 0644);
+}
+
+/* The records of a new certificate: <serial>.crt first (level complete),
+ * then <serial>.cnm, which is what the listing reads; neither replaces an
+ * existing record (a serial is never issued twice).  A failure leaves no
+ * record behind, and the caller does not issue the certificate; a crash
+ * between the two files leaves a .crt that the next start completes. */
+int pki_cs_record_cert(pk_cs *cs, X509 *c)
+{
+	char subj[1024], crt[4200];
+	unsigned char *der = NULL;
+	uint64_t serial;
+	int rc, len, have_crt = 0;
+
+	rc = pki_cert_serial(c, &serial);
+	if (rc < 0)
+		return rc;
 	if (cs->cfg.db_level == PK_DB_COMPLETE) {
 		len = i2d_X509(c, &der);
 		if (len <= 0)
 			return pk_err_ossl(PK_ECRYPTO, "cannot encode the certificate");
-		snprintf(path, sizeof path, "%s/%llX.crt", cs->dbdir, (unsigned long long)serial);
-		rc = pk_store_write(path, der, (size_t)len, 0644);
+		snprintf(crt, sizeof crt, "%s/%llX.crt", cs->dbdir, (unsigned long long)serial);
+		rc = pk_store_write_new(crt, der, (size_t)len, 0644);
 		OPENSSL_free(der);
 		if (rc < 0)
-			return rc;
+			goto fail;
+		have_crt = 1;
 	}
-	return iss_add(cs, serial, tnb, tna, subj);
+	if (cs->cfg.db_level >= PK_DB_NAMES && (rc = pki_cs_write_cnm(cs, c)) < 0) {
+		if (have_crt)
+			unlink(crt);
+		goto fail;
+	}
+	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
+	return iss_add(cs, serial, pki_time_ms(X509_get0_notBefore(c)),
+		       pki_time_ms(X509_get0_notAfter(c)), subj);
+fail:
+	if (rc == PK_EEXIST)
+		pk_log(PK_LOG_ERR, "%s:certificate %llX is already in the database; not issued again",
+		       cs->name, (unsigned long long)serial);
+	return rc;
 }
 
 struct rec {

@@ -120,6 +120,7 @@ static void req_collected(pk_cs *cs, struct cs_req *e)
 		return;
 	e->collected = 1;
 	cs->ncollected++;
+	pki_cs_reqdb_save(cs, 0);
 	for (i = 0; cs->ncollected > CS_KEEP_COLLECTED && i < cs->nreqs; ) {
 		if (cs->reqs[i]->collected && cs->reqs[i] != e)
 			req_remove_at(cs, i);
@@ -142,8 +143,11 @@ static void er_expire_cb(tmr *t, void *arg)
 	struct cs_req *e = arg;
 
 	(void)t;
-	if (e->state == PK_REQ_PENDING)
-		req_remove(e->cs, e);
+	if (e->state == PK_REQ_PENDING) {
+		pk_cs *cs = e->cs;
+		req_remove(cs, e);
+		pki_cs_reqdb_save(cs, 1);
+	}
 }
 
 static int timers_live(const pk_cs *cs)
@@ -171,7 +175,7 @@ static int req_new(pk_cs *cs, const unsigned char *der, size_t len, X509_REQ *cs
 		   const char *txid, int for_rollover, int state, struct cs_req **out)
 {
 	struct cs_req *e;
-	char label[40], subj[1024];
+	char subj[1024];
 
 	*out = NULL;
 	if (cs->nreqs == cs->capreqs) {
@@ -205,19 +209,37 @@ static int req_new(pk_cs *cs, const unsigned char *der, size_t len, X509_REQ *cs
 	e->state = state;
 	e->for_rollover = for_rollover;
 	e->created = pk_device_now(cs->p->d);
+	pki_cs_req_link(cs, e);
+	if (state == PK_REQ_GRANTED)
+		req_collected(cs, e);
+	*out = e;
+	return 0;
+}
+
+int pki_cs_req_link(pk_cs *cs, struct cs_req *e)
+{
+	char label[40];
+
+	if (cs->nreqs == cs->capreqs) {
+		size_t nc = cs->capreqs ? cs->capreqs * 2 : 16;
+		struct cs_req **nr = realloc(cs->reqs, nc * sizeof *nr);
+		if (!nr)
+			return pk_err_set(PK_ENOMEM, "out of memory");
+		cs->reqs = nr;
+		cs->capreqs = nc;
+	}
 	snprintf(label, sizeof label, "ER EXPIRE %ld", e->id);
 	tmr_init(&e->timer, TMR_G_CS, label, er_expire_cb, e);
 	cs->reqs[cs->nreqs++] = e;
+	if (e->collected)
+		cs->ncollected++;
 	if (e->txid) {
 		unsigned h = txh(e->txid);
 		e->hnext = cs->txh[h];
 		cs->txh[h] = e;
 	}
-	if (state == PK_REQ_PENDING && timers_live(cs))
+	if (e->state == PK_REQ_PENDING && timers_live(cs))
 		tmr_start(pk_device_timers(cs->p->d), &e->timer, e->created + cs->cfg.life_er);
-	if (state == PK_REQ_GRANTED)
-		req_collected(cs, e);
-	*out = e;
 	return 0;
 }
 
@@ -315,6 +337,7 @@ static int grant_now(pk_cs *cs, struct cs_req *e)
 	if (rc == 0) {
 		tmr_stop(pk_device_timers(cs->p->d), &e->timer);
 		e->state = PK_REQ_GRANTED;
+		pki_cert_serial(x, &e->serial);
 		e->cert = x;
 		x = NULL;
 		free(e->csr);
@@ -370,12 +393,16 @@ int pk_cs_grant(pk_cs *cs, long id)
 			return pk_err_set(PK_ENOENT, "Request %ld not found", id);
 		if (e->state != PK_REQ_PENDING)
 			return pk_err_set(PK_ESTATE, "Request %ld is not pending", id);
-		return grant_now(cs, e);
+		last = grant_now(cs, e);
+	} else {
+		for (i = 0; i < cs->nreqs; i++)
+			if (cs->reqs[i]->state == PK_REQ_PENDING &&
+			    (rc = grant_now(cs, cs->reqs[i])) < 0)
+				last = rc;
 	}
-	for (i = 0; i < cs->nreqs; i++)
-		if (cs->reqs[i]->state == PK_REQ_PENDING && (rc = grant_now(cs, cs->reqs[i])) < 0)
-			last = rc;
-	return last;
+	/* the certificates wait for their requesters: on disk before we say so */
+	rc = pki_cs_reqdb_save(cs, 1);
+	return last < 0 ? last : rc;
 }
 
 static void reject_one(pk_cs *cs, struct cs_req *e)
@@ -399,12 +426,12 @@ int pk_cs_reject(pk_cs *cs, long id)
 		if (e->state != PK_REQ_PENDING)
 			return pk_err_set(PK_ESTATE, "Request %ld is not pending", id);
 		reject_one(cs, e);
-		return 0;
+	} else {
+		for (i = 0; i < cs->nreqs; i++)
+			if (cs->reqs[i]->state == PK_REQ_PENDING)
+				reject_one(cs, cs->reqs[i]);
 	}
-	for (i = 0; i < cs->nreqs; i++)
-		if (cs->reqs[i]->state == PK_REQ_PENDING)
-			reject_one(cs, cs->reqs[i]);
-	return 0;
+	return pki_cs_reqdb_save(cs, 1);
 }
 
 int pk_cs_remove(pk_cs *cs, long id)
@@ -414,13 +441,13 @@ int pk_cs_remove(pk_cs *cs, long id)
 	if (id < 0) {
 		while (cs->nreqs)
 			req_remove_at(cs, cs->nreqs - 1);
-		return 0;
+	} else {
+		i = req_index(cs, id);
+		if (i < 0)
+			return pk_err_set(PK_ENOENT, "Request %ld not found", id);
+		req_remove_at(cs, (size_t)i);
 	}
-	i = req_index(cs, id);
-	if (i < 0)
-		return pk_err_set(PK_ENOENT, "Request %ld not found", id);
-	req_remove_at(cs, (size_t)i);
-	return 0;
+	return pki_cs_reqdb_save(cs, 1);
 }
 
 int pk_cs_submit_csr(pk_cs *cs, const unsigned char *der, size_t len, long *id)
@@ -452,6 +479,8 @@ int pk_cs_submit_csr(pk_cs *cs, const unsigned char *der, size_t len, long *id)
 		*id = e->id;
 	if (cs->cfg.grant == PK_GRANT_AUTO)
 		rc = grant_now(cs, e);
+	if (pki_cs_reqdb_save(cs, 1) < 0 && rc == 0)
+		rc = PK_EIO;
 out:
 	ERR_clear_error();
 	X509_REQ_free(csr);
@@ -536,6 +565,14 @@ static int answer(pk_cs *cs, struct cs_req *e, struct pk_scep_result *res)
 		if (e->cert && X509_up_ref(e->cert)) {
 			res->status = PK_SCEP_SUCCESS;
 			res->cert = e->cert;
+		} else if (e->serial) {
+			/* collected before a restart: the certificate is looked up */
+			res->cert = pki_cs_find_cert(cs, e->serial);
+			if (!res->cert)
+				return scep_fail(res, FAIL_BADCERTID, "certificate %llX of request %ld "
+						 "is no longer available", (unsigned long long)e->serial,
+						 e->id);
+			res->status = PK_SCEP_SUCCESS;
 		} else {
 			res->status = PK_SCEP_PENDING;   /* being signed right now */
 		}
@@ -602,6 +639,12 @@ static int scep_enroll(pk_cs *cs, const struct pk_scep_req *req, struct pk_scep_
 		rc = req_new(cs, cder, clen, csr, req->transaction_id, rollover, PK_REQ_PENDING, &e);
 		if (rc < 0) {
 			scep_fail(res, FAIL_BADREQUEST, "internal error");
+			goto out;
+		}
+		/* PENDING promises the request is kept: only once it is on disk */
+		if (pki_cs_reqdb_save(cs, 1) < 0) {
+			req_remove(cs, e);
+			rc = scep_fail(res, FAIL_BADREQUEST, "the request database cannot be written");
 			goto out;
 		}
 		res->status = PK_SCEP_PENDING;
@@ -715,8 +758,11 @@ int pk_cs_record(pk_cs *cs, struct pk_scep_result *res)
 	if (e && e->state == PK_REQ_GRANTED && !e->cert) {
 		char subj[1024];
 		pki_dn_format(X509_get_subject_name(res->cert), PKI_DN_COMMA, subj, sizeof subj);
-		if (strcmp(subj, e->subject) == 0 && X509_up_ref(res->cert))
+		if (strcmp(subj, e->subject) == 0 && X509_up_ref(res->cert)) {
 			e->cert = res->cert;
+			pki_cert_serial(res->cert, &e->serial);
+			pki_cs_reqdb_save(cs, 0);
+		}
 	}
 	return 0;
 }

@@ -235,6 +235,7 @@ struct pk_cs_view {
 	int enabled;                 /* "Status: enabled" */
 	int http_disabled;           /* "Status: disabled, HTTP Server is disabled" */
 	int check_failed;            /* "State: check failed" */
+	char why[256];               /* "Status: disabled, <why>" ("" = none) */
 	int locked;                  /* admin no shutdown: "locked  (enter \"shut\" to unlock it)" */
 	int has_ca;
 	char ca_md5[40];

@@ -149,7 +149,10 @@ struct cs_req {
 	tmr_ms created;
 	unsigned char *csr;      /* DER, while pending */
 	size_t csr_len;
-	X509 *cert;              /* granted; NULL while being signed */
+	X509 *cert;              /* granted; NULL while being signed (or, for a
+				  * collected entry read back from NAME.rdb,
+				  * looked up by serial when asked again) */
+	uint64_t serial;         /* granted: the certificate's serial (0 unknown) */
 	tmr timer;               /* ER EXPIRE <id> */
 	struct cs_req *hnext;    /* transaction-id hash chain */
 };
@@ -175,6 +178,15 @@ struct pk_cs {
 	int starting;            /* cs_start is running (no re-entry) */
 	int ser_ready;           /* NAME.ser was read in dbdir */
 	char dbdir[4096];        /* host path of the database url */
+	int db_fd;               /* flock on dbdir/.pkish-cs.lock while started, or -1 */
+	char why[256];           /* why the last start failed ("Status: disabled, <why>") */
+	uint64_t ser_ca;         /* the CA certificate NAME.ser names (0: none) ... */
+	char ser_ca_fp[41];      /* ... and its SHA-1 */
+	int ser_ca_known;        /* NAME.ser had a "ca" line */
+	int ca_forgotten;        /* deleted on purpose: NAME.ser says "ca none" */
+	uint64_t reqdb_max;      /* highest serial in the persisted request database */
+	int reqdb_loaded;        /* NAME.rdb of dbdir was read (cs_reqdb.c) */
+	int reqdb_dirty;         /* bookkeeping changed since the last write */
 	/* serial numbers, persisted in NAME.ser */
 	uint64_t last_serial, reserved;
 	uint64_t block;          /* size of the last reservation */
@@ -226,6 +238,9 @@ void pki_cs_free(pk_cs *cs);
 void pki_cs_clock_changed(pk_pki *p);
 /* Enable the servers waiting for the end of a configuration replay. */
 void pki_cs_config_done(pk_pki *p);
+/* A certificate of the server's trustpoint changed: a server waiting for
+ * its CA certificate retries. */
+void pki_cs_certs_changed(pk_pki *p, const pk_tp *t);
 /* A key appeared (generated, imported, renamed): a server waiting for its
  * key retries. */
 void pki_cs_key_added(pk_pki *p, const char *label);

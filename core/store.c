@@ -1,6 +1,7 @@
 /*
  * store.c — atomic file writes and whole-file reads (see store.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -59,7 +60,9 @@ static int injected_failure(void)
 	return n > 0 && atomic_fetch_add(&count, 1) + 1 >= n;
 }
 
-int pk_store_write(const char *path, const void *data, size_t len, mode_t mode)
+/* Write data atomically; excl: never replace an existing file (the new
+ * file is linked in, which fails when the name exists). */
+static int store_write(const char *path, const void *data, size_t len, mode_t mode, int excl)
 {
 	char tmp[4200];
 	const char *p = data;
@@ -72,6 +75,8 @@ int pk_store_write(const char *path, const void *data, size_t len, mode_t mode)
 		return pk_err_set(PK_EINVAL, "path too long: %s", path);
 	if (injected_failure())
 		return pk_err_set(PK_EIO, "%s: %s", path, strerror(ENOSPC));
+	if (excl && access(path, F_OK) == 0)
+		return pk_err_set(PK_EEXIST, "%s: %s", path, strerror(EEXIST));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return pk_err_set(PK_EIO, "%s: %s", path, strerror(errno));
@@ -95,8 +100,13 @@ int pk_store_write(const char *path, const void *data, size_t len, mode_t mode)
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, path) < 0)
+	if (excl) {
+		if (link(tmp, path) < 0)
+			goto fail;
+		unlink(tmp);
+	} else if (rename(tmp, path) < 0) {
 		goto fail;
+	}
 	if (fsync_dir(path) < 0)
 		return pk_err_set(PK_EIO, "%s: directory sync: %s", path, strerror(errno));
 	return 0;
@@ -105,7 +115,55 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
-	return pk_err_set(PK_EIO, "%s: %s", path, strerror(saved));
+	return pk_err_set(saved == EEXIST ? PK_EEXIST : PK_EIO, "%s: %s", path, strerror(saved));
+}
+
+int pk_store_write(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return store_write(path, data, len, mode, 0);
+}
+
+int pk_store_write_new(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return store_write(path, data, len, mode, 1);
+}
+
+int pk_store_is_tmp(const char *name)
+{
+	const char *t = strstr(name, ".tmp.");
+	size_t d;
+
+	if (!t)
+		return 0;
+	t += 5;
+	d = strspn(t, "0123456789");
+	if (d == 0 || t[d] != '.')
+		return 0;
+	t += d + 1;
+	d = strspn(t, "0123456789");
+	return d > 0 && t[d] == '\0';
+}
+
+int pk_store_clean_tmp(const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	char path[4400];
+	int n = 0;
+
+	if (!dh)
+		return 0;
+	while ((de = readdir(dh)) != NULL) {
+		if (!pk_store_is_tmp(de->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (unlink(path) == 0)
+			n++;
+	}
+	closedir(dh);
+	if (n)
+		fsync_dir(path);
+	return n;
 }
 
 int pk_store_read(const char *path, char **data, size_t *len)

@@ -14,6 +14,14 @@
 
 /* Write data atomically with the given mode (0600 for secrets). */
 int pk_store_write(const char *path, const void *data, size_t len, mode_t mode);
+/* The same, but never replacing an existing file: PK_EEXIST if path exists
+ * (records that must never be overwritten, such as an issued certificate). */
+int pk_store_write_new(const char *path, const void *data, size_t len, mode_t mode);
+/* A temporary file a killed pk_store_write left behind ("x.tmp.PID.SEQ"). */
+int pk_store_is_tmp(const char *name);
+/* Remove such files from a directory (the caller owns it: no writer runs);
+ * returns how many went. */
+int pk_store_clean_tmp(const char *dir);
 /* Read a whole file: *data is malloc'd with a NUL after the last byte. */
 int pk_store_read(const char *path, char **data, size_t *len);
 /* Remove a file and fsync its directory; a missing file is not an error. */

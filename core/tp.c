@@ -236,6 +236,8 @@ int pk_tp_set_cert(pk_tp *t, enum pk_tp_slot slot, const struct x509_st *c)
 	t->certs[slot] = x;
 	t->installed[slot] = x ? pk_device_now(t->p->d) : 0;
 	pki_tp_notify(t, PK_TP_EV_CERTS);
+	if (t->server && x)
+		pki_cs_certs_changed(t->p, t);
 	return 0;
 }
 

@@ -26,10 +26,10 @@ Router(cs-server)#show
 ## No authoritative clock: nothing asked, nothing made.
 Router(cs-server)#no shutdown
 %Some server settings cannot be changed after CA certificate generation.
-% Please set clock calender-valid or enable NTP
+% Time has not been set. Cannot start the Certificate server
 Router(cs-server)#do show crypto pki server
 Certificate Server CA:
-    Status: disabled
+    Status: disabled, Time has not been set
     State: check failed
     Server's configuration is locked  (enter "shut" to unlock it)
     Issuer name: CN=CA
@@ -337,9 +337,9 @@ Directory of nvram:new/
 
     1  -rw-         213                     <no date>  NEW.crl
     2  -rw-        1706                     <no date>  NEW.p12
-    3  -rw-          47                     <no date>  NEW.ser
+    3  -rw-          93                     <no date>  NEW.ser
 
-262136 bytes total (260170 bytes free)
+262136 bytes total (260124 bytes free)
 Router(cs-server)#end
 Jan  1 10:00:00.000: %SYS-5-CONFIG_I: Configured from console by console
 ## Zeroizing the server's key stops it until the key is back (the first key

@@ -77,7 +77,7 @@ pki_start_ca() {
 	start_daemon "$CA_DIR" --frozen-clock --http-bind 127.0.0.1 || fail "the CA did not start"
 	ca "clock set $(clocktext "$DAY0")" 'conf t' 'hostname CA' "ip http port $PORT" \
 	   'ip http server' 'crypto key generate rsa label ROOTCA modulus 1024' \
-	   'crypto pki server ROOTCA' "database url unix:$T/db/" 'database level complete' \
+	   'crypto pki server ROOTCA' "database url unix:${CA_DB:-$T/db}/" 'database level complete' \
 	   'no database archive' 'issuer-name CN=RootCA,OU=TAC,O=Cisco' "${2:-grant auto}" \
 	   'lifetime certificate 365' 'lifetime ca-certificate 730' "auto-rollover ${1:-90}" \
 	   'no shutdown' 'end' >"$T/ca-setup.out" 2>&1 || { cat "$T/ca-setup.out"; fail "CA set-up"; }
