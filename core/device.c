@@ -37,6 +37,7 @@ struct pk_device {
 	char board_id[16];
 	char domain[256];
 	int modified;
+	unsigned config_damaged;
 	int http_enabled, http_port;
 	struct hook clock_hooks[MAX_HOOKS];
 	int nclock_hooks;
@@ -413,11 +414,22 @@ int pk_device_modified(const pk_device *d)
 	return d->modified;
 }
 
+void pk_device_set_config_damaged(pk_device *d, unsigned flags)
+{
+	d->config_damaged = flags;
+}
+
+unsigned pk_device_config_damaged(const pk_device *d)
+{
+	return d->config_damaged;
+}
+
 void pk_device_reset(pk_device *d)
 {
 	snprintf(d->hostname, sizeof d->hostname, "%s", DEFAULT_HOSTNAME);
 	d->domain[0] = '\0';
 	d->modified = 0;
+	d->config_damaged = 0;
 	d->calendar_valid = 0;
 	d->http_enabled = 0;
 	d->http_port = 80;

@@ -74,6 +74,21 @@ void pk_device_set_http_port(pk_device *d, int port);
 void pk_device_set_modified(pk_device *d, int yes);
 int  pk_device_modified(const pk_device *d);
 
+/* The configuration the device booted from was damaged (0: it replayed
+ * cleanly).  The CLI's boot sets it after replaying nvram:startup-config and
+ * before the PKI completes its configuration (pk_pki_config_done), so that
+ * the PKI can refuse to replace state the damaged text failed to restore
+ * (a CA certificate).  Each boot sets it again; reset clears it. */
+enum {
+	PK_CFG_DMG_LINE  = 1u << 0,   /* a line failed (unknown, invalid, rejected) */
+	PK_CFG_DMG_NUL   = 1u << 1,   /* a line held a NUL byte (not applied) */
+	PK_CFG_DMG_TRUNC = 1u << 2,   /* no `end`: the file lost its tail */
+	PK_CFG_DMG_BLOCK = 1u << 3,   /* certificate hex never reached `quit` */
+	PK_CFG_DMG_READ  = 1u << 4,   /* the file exists but could not be read */
+};
+void     pk_device_set_config_damaged(pk_device *d, unsigned flags);
+unsigned pk_device_config_damaged(const pk_device *d);
+
 /* Back to factory defaults in memory (reload); storage is untouched. */
 void pk_device_reset(pk_device *d);
 

@@ -32,6 +32,11 @@ static size_t ring_len, ring_cap;
 static int ring_level = PK_LOG_DEBUG;
 static atomic_int console_level = PK_LOG_DEBUG, monitor_level = PK_LOG_DEBUG;
 
+/* pk_log_keep's lines (see log.h): whole lines, the first ones that fit. */
+static char kept[PK_LOG_KEEP_MAX];
+static size_t kept_len;
+static unsigned long nkept, nkept_total;
+
 static const char *const sev_names[] = {
 	"emergencies", "alerts", "critical", "errors",
 	"warnings", "notifications", "informational", "debugging"
@@ -92,7 +97,20 @@ static void ring_add(const char *line)
 	nbuffered++;
 }
 
-static void vlog(int sev, const char *fmt, va_list ap)
+static void kept_add(const char *line)
+{
+	size_t n = strlen(line);
+
+	nkept_total++;
+	if (kept_len + n + 1 > sizeof kept)
+		return;
+	memcpy(kept + kept_len, line, n);
+	kept[kept_len + n] = '\n';
+	kept_len += n + 1;
+	nkept++;
+}
+
+static void vlog(int sev, int keep, const char *fmt, va_list ap)
 {
 	char line[2048];
 	size_t off = 0;
@@ -103,7 +121,9 @@ static void vlog(int sev, const char *fmt, va_list ap)
 		off = tmr_fmt_log(log_clock, tmr_clock_now(log_clock), line, sizeof line);
 	vsnprintf(line + off, sizeof line - off, fmt, ap);
 	nlogged++;
-	if (sev <= ring_level)
+	if (keep)
+		kept_add(line);
+	else if (sev <= ring_level)
 		ring_add(line);
 	for (i = 0; i < nsinks; i++)
 		sinks[i].fn(sinks[i].arg, sev, line);
@@ -114,8 +134,58 @@ void pk_log(int sev, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vlog(sev, fmt, ap);
+	vlog(sev, 0, fmt, ap);
 	va_end(ap);
+}
+
+void pk_log_keep(int sev, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(sev, 1, fmt, ap);
+	va_end(ap);
+}
+
+void pk_log_kept_clear(void)
+{
+	pthread_mutex_lock(&log_mu);
+	kept_len = 0;
+	nkept = nkept_total = 0;
+	pthread_mutex_unlock(&log_mu);
+}
+
+char *pk_log_kept_dump(void)
+{
+	char *out;
+
+	pthread_mutex_lock(&log_mu);
+	out = malloc(kept_len + 1);
+	if (out) {
+		memcpy(out, kept, kept_len);
+		out[kept_len] = '\0';
+	}
+	pthread_mutex_unlock(&log_mu);
+	return out;
+}
+
+unsigned long pk_log_kept_count(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&log_mu);
+	n = nkept;
+	pthread_mutex_unlock(&log_mu);
+	return n;
+}
+
+unsigned long pk_log_kept_total(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&log_mu);
+	n = nkept_total;
+	pthread_mutex_unlock(&log_mu);
+	return n;
 }
 
 void pk_debug(unsigned family, const char *fmt, ...)
@@ -125,7 +195,7 @@ void pk_debug(unsigned family, const char *fmt, ...)
 	if (!(atomic_load(&debug_mask) & family))
 		return;
 	va_start(ap, fmt);
-	vlog(PK_LOG_DEBUG, fmt, ap);
+	vlog(PK_LOG_DEBUG, 0, fmt, ap);
 	va_end(ap);
 }
 

@@ -57,6 +57,21 @@ char  *pk_log_buffer_dump(void);
 unsigned long pk_log_count(void);
 unsigned long pk_log_buffer_count(void);
 
+/* Messages that must stay visible whatever `logging buffered` says: the
+ * errors of the last boot's startup-config.  pk_log_keep() logs like
+ * pk_log() (sinks, counters) but keeps the line apart from the buffer, in
+ * a small list that `show logging` prints and the next boot clears.  The
+ * first lines are kept (up to PK_LOG_KEEP_MAX bytes); later ones are only
+ * counted. */
+#define PK_LOG_KEEP_MAX 16384
+void pk_log_keep(int sev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pk_log_kept_clear(void);
+/* The kept lines, each ending in '\n' ("" if none; malloc'd). */
+char *pk_log_kept_dump(void);
+/* How many were kept / logged with pk_log_keep since the last clear. */
+unsigned long pk_log_kept_count(void);
+unsigned long pk_log_kept_total(void);
+
 /* `logging console [level]` / `logging monitor [level]`: the most severe
  * level that still passes, or -1 when off (`no logging console`). */
 void pk_log_set_console(int level);
