@@ -204,6 +204,35 @@ int  cli_term_len(const cli_sess *s);
  * failed lines. */
 int  cli_replay_config(cli_sess *s, const char *name, const char *text);
 
+/* The same for bytes as read from a file, and what went wrong.  Lines end
+ * in "\n", "\r\n" or a lone "\r".  A line holding a NUL byte, or longer
+ * than a command line may be, is reported with its number and not applied;
+ * the lines after it still are.  A certificate hex block (a raw mode) still
+ * open at the end is reported.  With CLI_RP_NEED_END (nvram:startup-config,
+ * which pkish always ends with `end`) a text without `end` is reported as
+ * truncated, with the line where it stops.  CLI_RP_BOOT: the device boots
+ * from this text — every problem is also logged with pk_log_keep() as a
+ * %PARSER-4-BADCFG message (show logging keeps it), and the device's
+ * pk_device_set_config_damaged() flags are set before the PKI completes
+ * its configuration.  Returns r->problems. */
+enum { CLI_RP_NEED_END = 1u << 0, CLI_RP_BOOT = 1u << 1 };
+struct cli_replay {
+	unsigned flags;       /* in: CLI_RP_* */
+	int lines;            /* out: lines read */
+	int failed;           /* lines that failed or were not applied */
+	int first_failed;     /* the number of the first of them (0: none) */
+	int nul_lines;        /* lines holding a NUL byte */
+	int truncated;        /* CLI_RP_NEED_END and no `end` */
+	int open_block;       /* line where an unfinished hex block began (0: none) */
+	int problems;         /* failed + truncated + (open_block != 0) */
+	unsigned damage;      /* PK_CFG_DMG_* bits of the above */
+};
+int  cli_replay_buf(cli_sess *s, const char *name, const char *data, size_t len,
+		    struct cli_replay *r);
+/* Line splitting shared by the readers: the next line of data[*pos, len)
+ * (not terminated; *n bytes, without its line end).  0 at the end. */
+int  cli_next_line(const char *data, size_t len, size_t *pos, const char **line, size_t *n);
+
 /* ---- output --------------------------------------------------------------- */
 
 void cli_write(cli_sess *s, const char *buf, size_t n);

@@ -361,13 +361,14 @@ int cli_configure_memory(cli_sess *s)
 	size_t len;
 	int rc = cli_read_url(s, STARTUP_URL, &data, &len), failed;
 	pk_device *d = cli_dev(s);
+	struct cli_replay r = { .flags = CLI_RP_NEED_END };
 
 	if (rc == PK_ENOENT)
 		return cli_error(s, "startup-config is not present");
 	if (rc < 0)
 		return cli_core_error(s, rc);
 	pk_device_unlock(d);
-	failed = cli_replay_config(s, "startup-config", data);
+	failed = cli_replay_buf(s, "startup-config", data, len, &r);
 	pk_device_lock(d);
 	free(data);
 	return failed ? CLI_ERR : 0;
@@ -480,20 +481,84 @@ const struct cli_node n_more[] = {
 
 /* ---- boot and reload ------------------------------------------------------------ */
 
+/* The error text of a failed read without the host path pk_err_msg()
+ * starts with: the device's own name for the file is printed instead. */
+static const char *err_text(const char *path)
+{
+	const char *m = pk_err_msg();
+	size_t n = strlen(path);
+
+	if (m && strncmp(m, path, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+		return m + n + 2;
+	return m && *m ? m : "read error";
+}
+
+/* Boot: replay nvram:startup-config.  What goes wrong is printed on this
+ * session (the console), kept for show logging as %PARSER-4-BADCFG
+ * messages, and flagged on the device (pk_device_config_damaged), so that
+ * nothing is applied silently and callers can refuse to overwrite it. */
 void cli_boot(cli_sess *s)
 {
-	char *data;
+	char *data, path[4200];
 	size_t len;
 	unsigned opts = cli_opts(s);
+	pk_device *d = cli_dev(s);
+	struct cli_replay r = { .flags = CLI_RP_BOOT | CLI_RP_NEED_END };
+	struct stat st;
+	int rc;
 
-	if (cli_read_url(s, STARTUP_URL, &data, &len) < 0)
+	pk_log_kept_clear();
+	pk_device_lock(d);
+	pk_device_set_config_damaged(d, 0);
+	pk_device_unlock(d);
+	if (pk_device_path(d, STARTUP_URL, path, sizeof path) < 0)
 		return;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return;   /* no startup-config: factory defaults */
+		rc = pk_err_set(PK_EIO, "%s: %s", path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = pk_err_set(PK_EIO, "%s: not a file", path);
+	} else {
+		rc = pk_store_read(path, &data, &len);
+	}
+	if (rc < 0) {
+		const char *why = err_text(path);
+		cli_raw_printf(s, "%% Cannot read %s: %s\n", STARTUP_URL, why);
+		pk_log_keep(PK_LOG_WARN, "%%PARSER-4-BADCFG: Cannot read %s: %s; the device "
+			    "boots without it", STARTUP_URL, why);
+		cli_mark_failed(s);
+		pk_device_lock(d);
+		pk_device_set_config_damaged(d, PK_CFG_DMG_READ);
+		pk_device_unlock(d);
+		pk_err_clear();
+		cli_flush_async(s);
+		return;
+	}
 	cli_set_opts(s, opts | CLI_S_QUIET_LOGS);
-	cli_replay_config(s, "startup-config", data);
+	cli_replay_buf(s, "startup-config", data, len, &r);
 	cli_set_opts(s, opts);
-	pk_device_set_modified(cli_dev(s), 0);
-	show_mark_saved(pk_device_now(cli_dev(s)));
+	pk_device_set_modified(d, 0);
+	show_mark_saved(pk_device_now(d));
 	free(data);
+}
+
+/* show logging: the errors of the last boot, whatever logging buffered says. */
+static void show_boot_errors(cli_sess *s)
+{
+	unsigned long n = pk_log_kept_total(), k = pk_log_kept_count();
+	char *t;
+
+	if (!n)
+		return;
+	cli_printf(s, "\nStartup-config errors at the last boot (%lu message%s, kept until reload):\n\n",
+		   n, n == 1 ? "" : "s");
+	t = pk_log_kept_dump();
+	if (t)
+		cli_puts(s, t);
+	free(t);
+	if (n > k)
+		cli_printf(s, "(%lu more not kept)\n", n - k);
 }
 
 int h_reload(cli_sess *s, const cli_args *a)
@@ -603,11 +668,13 @@ int h_show_logging(cli_sess *s, const cli_args *a)
 			   "                     filtering disabled\n", pk_sev_name(mon), n);
 	if (bsz == 0) {
 		cli_printf(s, "    Buffer logging:  disabled\n");
+		show_boot_errors(s);
 		return 0;
 	}
 	cli_printf(s, "    Buffer logging:  level %s, %lu messages logged, xml disabled,\n"
 		   "                    filtering disabled\n", pk_sev_name(pk_log_buffer_level()),
 		   pk_log_buffer_count());
+	show_boot_errors(s);
 	cli_printf(s, "\nLog Buffer (%zu bytes):\n\n", bsz);
 	buf = pk_log_buffer_dump();
 	if (buf)

@@ -44,10 +44,12 @@ struct cli_sess {
 	char *hist[HIST_MAX];
 	int hist_n, hist_size;
 	/* replay position for error messages */
-	char replay_name[64];
+	char replay_name[256];
 	int replay_line;
 	char replay_text[512];    /* the line being replayed (for cli_error) */
 	int replay_shown;         /* its "NAME line N:" context was printed */
+	int rp_capture;           /* keep the first "% ..." message in rp_msg */
+	char rp_msg[256];         /* (cli_replay_buf logs it with the line) */
 	/* output */
 	char *lb;                 /* partial line */
 	size_t lb_len, lb_cap;
@@ -487,6 +489,26 @@ void cli_puts(cli_sess *s, const char *str)
 	cli_write(s, str, strlen(str));
 }
 
+/* While a replayed line runs: the first error message it prints ("% ..."
+ * at the start of a line), for the log. */
+static void capture_msg(cli_sess *s, const char *text)
+{
+	const char *p = text;
+
+	if (s->rp_msg[0])
+		return;
+	while (p) {
+		if (p[0] == '%' && p[1] == ' ') {
+			size_t n = strcspn(p + 2, "\n");
+			snprintf(s->rp_msg, sizeof s->rp_msg, "%.*s", (int)n, p + 2);
+			return;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+}
+
 static void vprint(cli_sess *s, int raw, const char *fmt, va_list ap)
 {
 	char small[1024], *big = NULL;
@@ -508,6 +530,8 @@ static void vprint(cli_sess *s, int raw, const char *fmt, va_list ap)
 		vsnprintf(big, (size_t)n + 1, fmt, ap2);
 	}
 	va_end(ap2);
+	if (s->rp_capture)
+		capture_msg(s, big ? big : small);
 	if (raw)
 		s->io->write(s->io_arg, big ? big : small, (size_t)n);
 	else
@@ -543,6 +567,11 @@ int cli_error(cli_sess *s, const char *fmt, ...)
 		replay_context(s, s->replay_text);
 	}
 	cli_write(s, "% ", 2);
+	if (s->rp_capture && !s->rp_msg[0]) {
+		va_start(ap, fmt);
+		vsnprintf(s->rp_msg, sizeof s->rp_msg, fmt, ap);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
 	vprint(s, 0, fmt, ap);
 	va_end(ap);
@@ -572,7 +601,7 @@ void cli_echo(cli_sess *s, const char *line)
 /* Every error while replaying a file names its line, once per line. */
 static int replay_context(cli_sess *s, const char *line)
 {
-	char pre[128];
+	char pre[300];
 	int n = snprintf(pre, sizeof pre, "%s line %d: ", s->replay_name, s->replay_line);
 
 	if (!s->replay_shown)
@@ -757,60 +786,201 @@ int cli_confirm(cli_sess *s, const char *question)
 
 /* ---- configuration replay ------------------------------------------------------------ */
 
-int cli_replay_config(cli_sess *s, const char *name, const char *text)
+int cli_next_line(const char *data, size_t len, size_t *pos, const char **line, size_t *n)
 {
-	const char *p = text;
-	int lineno = 0, failed = 0;
+	size_t i = *pos;
+
+	if (i >= len)
+		return 0;
+	*line = data + i;
+	while (i < len && data[i] != '\n' && data[i] != '\r')
+		i++;
+	*n = i - *pos;
+	if (i < len && data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+		i++;
+	*pos = i < len ? i + 1 : i;
+	return 1;
+}
+
+/* The line as a reader sees it: NUL bytes as ^@, cut to fit. */
+static void visible_line(char *out, size_t cap, const char *line, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 4 < cap; i++) {
+		if (line[i] == '\0') {
+			out[o++] = '^';
+			out[o++] = '@';
+		} else {
+			out[o++] = line[i];
+		}
+	}
+	if (i < n && o + 4 <= cap) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* A line of the replay that failed: counted, and at boot logged with its
+ * number, its text and the first message it printed. */
+static void replay_failed(cli_sess *s, struct cli_replay *r, const char *name, int lineno,
+			  const char *text, const char *msg)
+{
+	char shown[96];
+
+	r->failed++;
+	if (!r->first_failed)
+		r->first_failed = lineno;
+	if (!(r->flags & CLI_RP_BOOT))
+		return;
+	visible_line(shown, sizeof shown, text, strlen(text));
+	pk_log_keep(PK_LOG_WARN, "%%PARSER-4-BADCFG: %s line %d: %s%s%s", name, lineno, shown,
+		    msg && *msg ? ": " : "", msg ? msg : "");
+}
+
+/* A line that is not run (NUL byte, too long): reported like a failed
+ * command, "NAME line N: text" then the message. */
+static void replay_reject(cli_sess *s, struct cli_replay *r, const char *name, int lineno,
+			  const char *line, size_t n, const char *msg)
+{
+	visible_line(s->replay_text, sizeof s->replay_text, line, n);
+	s->replay_shown = 0;
+	cli_set_replay(s, name, lineno);
+	cli_error(s, "%s", msg);
+	cli_set_replay(s, NULL, 0);
+	replay_failed(s, r, name, lineno, s->replay_text, msg);
+}
+
+static int is_header(const char *q)
+{
+	/* show running-config / show startup-config decoration is not configuration */
+	return strncmp(q, "Building configuration", 22) == 0 ||
+	       strncmp(q, "Current configuration", 21) == 0 ||
+	       strncmp(q, "Using ", 6) == 0;
+}
+
+static int is_end(const char *q)
+{
+	size_t n = strlen(q);
+
+	while (n > 0 && (q[n - 1] == ' ' || q[n - 1] == '\t'))
+		n--;
+	return n == 3 && strncmp(q, "end", 3) == 0;
+}
+
+int cli_replay_buf(cli_sess *s, const char *name, const char *data, size_t len,
+		   struct cli_replay *res)
+{
+	struct cli_replay local = { 0 };
+	struct cli_replay *r = res ? res : &local;
+	unsigned flags = r->flags;
+	size_t pos = 0, n;
+	const char *ln;
+	int lineno = 0, ended = 0, block = 0;
+	char block_text[128] = "";
 	int depth = s->depth;
 	unsigned opts = s->opts;
 
+	memset(r, 0, sizeof *r);
+	r->flags = flags;
 	s->opts &= ~(unsigned)(CLI_S_ECHO | CLI_S_INTERACTIVE);
 	s->opts |= CLI_S_REPLAY;
 	if (cli_mode(s) == &cli_mode_exec)
 		cli_enter(s, &cli_mode_config, NULL);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+	while (!ended && cli_next_line(data, len, &pos, &ln, &n)) {
 		char line[4096];
 		const char *q;
+		int was_raw = cli_mode(s)->raw != NULL, now_raw;
 
 		lineno++;
-		if (len >= sizeof line)
-			len = sizeof line - 1;
-		memcpy(line, p, len);
-		line[len] = '\0';
-		p = nl ? nl + 1 : p + len;
+		if (memchr(ln, '\0', n)) {
+			r->nul_lines++;
+			replay_reject(s, r, name, lineno, ln, n,
+				      "NUL character in the line: line not applied");
+			continue;
+		}
+		if (n >= sizeof line) {
+			char msg[80];
+			snprintf(msg, sizeof msg, "Line too long (%zu characters): line not applied", n);
+			replay_reject(s, r, name, lineno, ln, 60, msg);
+			continue;
+		}
+		memcpy(line, ln, n);
+		line[n] = '\0';
 		for (q = line; *q == ' ' || *q == '\t'; q++)
 			;
-		/* show running-config decoration is not configuration */
-		if (strncmp(q, "Building configuration", 22) == 0 ||
-		    strncmp(q, "Current configuration", 21) == 0 ||
-		    strncmp(q, "Using ", 6) == 0)
+		if (!was_raw && is_header(q))
 			continue;
-		if (strcmp(q, "end") == 0 && cli_mode(s)->raw == NULL)
+		if (!was_raw && is_end(q)) {
+			ended = lineno;
 			break;
+		}
 		cli_set_replay(s, name, lineno);
+		s->rp_msg[0] = '\0';
+		s->rp_capture = 1;
 		if (cli_exec(s, line) < 0)
-			failed++;
+			replay_failed(s, r, name, lineno, line, s->rp_msg);
+		s->rp_capture = 0;
 		cli_set_replay(s, NULL, 0);
+		now_raw = cli_mode(s)->raw != NULL;
+		if (now_raw && !was_raw) {
+			block = lineno;
+			snprintf(block_text, sizeof block_text, "%.120s", line);
+		}
 		if (cli_mode(s) == &cli_mode_exec)
 			cli_enter(s, &cli_mode_config, NULL);
 	}
+	r->lines = lineno;
+	if (r->failed)
+		r->damage |= PK_CFG_DMG_LINE;
+	if (r->nul_lines)
+		r->damage |= PK_CFG_DMG_NUL;
+	if (cli_mode(s)->raw) {
+		/* the hex data is dropped: leaving the mode does not install it */
+		r->open_block = block ? block : lineno;
+		r->damage |= PK_CFG_DMG_BLOCK;
+		cli_raw_printf(s, "%s line %d: %s\n%% Certificate data without \"quit\": "
+			       "the file ends at line %d\n", name, r->open_block, block_text, lineno);
+		if (flags & CLI_RP_BOOT)
+			pk_log_keep(PK_LOG_WARN, "%%PARSER-4-BADCFG: %s line %d: certificate data "
+				    "without \"quit\" (the file ends at line %d)", name, r->open_block,
+				    lineno);
+	}
+	if ((flags & CLI_RP_NEED_END) && !ended) {
+		r->truncated = 1;
+		r->damage |= PK_CFG_DMG_TRUNC;
+		cli_raw_printf(s, "%% Unexpected end of configuration file: %s stops at line %d "
+			       "without \"end\" (truncated)\n", name, lineno);
+		if (flags & CLI_RP_BOOT)
+			pk_log_keep(PK_LOG_WARN, "%%PARSER-4-BADCFG: Unexpected end of configuration "
+				    "file: %s stops at line %d without \"end\"", name, lineno);
+	}
+	r->problems = r->failed + r->truncated + (r->open_block != 0);
+	if (r->problems)
+		s->failed = 1;
 	while (s->depth > depth)
 		pop(s);
 	s->configured = 0;
 	s->opts = opts;
+	pk_device_lock(s->dev);
+	s->locked = 1;
+	if (flags & CLI_RP_BOOT)
+		pk_device_set_config_damaged(s->dev, r->damage);
 	/* Servers enable once the whole configuration is in (their CA
 	 * certificate comes later in the file than their block). */
 	if (cli_pki()) {
-		pk_device_lock(s->dev);
-		s->locked = 1;
 		pk_pki_config_done(cli_pki());
 		cli_http_apply(s);
 		pk_device_run_timers(s->dev);
-		s->locked = 0;
-		pk_device_unlock(s->dev);
-		cli_flush_async(s);
 	}
-	return failed;
+	s->locked = 0;
+	pk_device_unlock(s->dev);
+	cli_flush_async(s);
+	return r->problems;
+}
+
+int cli_replay_config(cli_sess *s, const char *name, const char *text)
+{
+	return cli_replay_buf(s, name, text, strlen(text), NULL);
 }
