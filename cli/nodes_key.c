@@ -105,12 +105,12 @@ static int h_zeroize(cli_sess *s, const cli_args *a)
 		struct pk_key_view v;
 		pk_key_view(pk_key_at(P(), 0), &v);
 		drop_certs_of_key(v.label);
-		if ((rc = pk_key_delete(P(), v.label)) < 0)
+		if ((rc = pk_key_zeroize(P(), v.label)) < 0)
 			return cli_core_error(s, rc);
 	}
 	if (label) {
 		drop_certs_of_key(label);
-		if ((rc = pk_key_delete(P(), label)) < 0)
+		if ((rc = pk_key_zeroize(P(), label)) < 0)
 			return cli_core_error(s, rc);
 	}
 	return 0;

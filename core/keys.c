@@ -20,6 +20,18 @@
  * `saved` is what `show crypto key mypubkey rsa` calls the storage device:
  * 0 ("not specified") for a key made since the last `write memory`.
  * A storage failure leaves both memory and file as they were.
+ *
+ * Keys and certificates change together (issue 9): the certificates live
+ * in the startup-config, written by `write memory`; keys are written at
+ * once.  So a saved key that is replaced, renamed over or deleted (a
+ * renewal with `regenerate` turning X# into X, a CA rollover activating
+ * NAME# as NAME) is not dropped from the file: it stays as a *retired*
+ * entry (`retired 1`) until the next `write memory`.  After a boot, when
+ * the startup-config's certificates are in, pki_keys_reconcile() gives each
+ * certificate its own key again — from the live keys or the retired ones —
+ * so a reload without saving, or a kill -9 in the middle of a renewal,
+ * never leaves a certificate whose key is gone or wrong.  `crypto key
+ * zeroize` is the one deliberate destruction: nothing of it is retired.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +57,70 @@ static void key_free(pk_key *k)
 		return;
 	EVP_PKEY_free(k->pkey);
 	free(k);
+}
+
+/* ---- retired keys ---------------------------------------------------------------- */
+
+static int same_key(const pk_key *a, EVP_PKEY *b)
+{
+	return a && b && EVP_PKEY_eq(a->pkey, b) == 1;
+}
+
+/* Is this key material live (under any label) or retired already? */
+static int key_known(const pk_pki *p, EVP_PKEY *k, const pk_key *skip_live)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkeys; i++)
+		if (p->keys[i] != skip_live && same_key(p->keys[i], k))
+			return 1;
+	for (i = 0; i < p->nretired; i++)
+		if (same_key(p->retired[i], k))
+			return 1;
+	return 0;
+}
+
+/* Keep a copy of a saved key that leaves the live set (in memory; the
+ * caller writes the file).  Returns 0, or PK_ENOMEM. */
+static int retire(pk_pki *p, const pk_key *k, const pk_key *still_live)
+{
+	pk_key *r, **nr;
+
+	if (!k->saved || key_known(p, k->pkey, k == still_live ? NULL : k))
+		return 0;
+	if (p->nretired == p->capretired) {
+		size_t nc = p->capretired ? p->capretired * 2 : 4;
+		nr = realloc(p->retired, nc * sizeof *nr);
+		if (!nr)
+			return pk_err_set(PK_ENOMEM, "out of memory");
+		p->retired = nr;
+		p->capretired = nc;
+	}
+	r = malloc(sizeof *r);
+	if (!r)
+		return pk_err_set(PK_ENOMEM, "out of memory");
+	*r = *k;
+	EVP_PKEY_up_ref(r->pkey);
+	p->retired[p->nretired++] = r;
+	return 0;
+}
+
+/* Undo the last retire() (the file write that followed it failed). */
+static void unretire_last(pk_pki *p, size_t before)
+{
+	while (p->nretired > before)
+		key_free(p->retired[--p->nretired]);
+}
+
+static void retired_free(pk_pki *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nretired; i++)
+		key_free(p->retired[i]);
+	free(p->retired);
+	p->retired = NULL;
+	p->nretired = p->capretired = 0;
 }
 
 static int valid_label(const char *label)
@@ -96,10 +172,11 @@ static int keys_grow(pk_pki *p)
 
 /* ---- the private-config file ------------------------------------------------ */
 
-static int emit_key(BIO *b, const pk_key *k)
+static int emit_key(BIO *b, const pk_key *k, int retired)
 {
-	return BIO_printf(b, "key %s\nbits %d\nexportable %d\nsaved %d\ngenerated %lld\n",
-			  k->label, k->bits, k->exportable, k->saved, (long long)k->generated) > 0 &&
+	return BIO_printf(b, "key %s\nbits %d\nexportable %d\nsaved %d\ngenerated %lld\n%s",
+			  k->label, k->bits, k->exportable, k->saved, (long long)k->generated,
+			  retired ? "retired 1\n" : "") > 0 &&
 	       PEM_write_bio_PKCS8PrivateKey(b, k->pkey, NULL, NULL, 0, NULL, NULL);
 }
 
@@ -122,16 +199,19 @@ static int keyfile_write(pk_pki *p, const pk_key *extra, const pk_key *skip)
 
 		if (extra && !done_extra && strcmp(extra->label, k->label) <= 0) {
 			done_extra = 1;
-			if (!emit_key(b, extra))
+			if (!emit_key(b, extra, 0))
 				goto out;
 		}
 		if (k == skip || (extra && strcmp(extra->label, k->label) == 0))
 			continue;
-		if (!emit_key(b, k))
+		if (!emit_key(b, k, 0))
 			goto out;
 	}
-	if (extra && !done_extra && !emit_key(b, extra))
+	if (extra && !done_extra && !emit_key(b, extra, 0))
 		goto out;
+	for (i = 0; i < p->nretired; i++)
+		if (!emit_key(b, p->retired[i], 1))
+			goto out;
 	len = BIO_get_mem_data(b, &data);
 	keyfile_path(p, path, sizeof path);
 	rc = pk_store_write(path, data, (size_t)len, 0600);
@@ -146,7 +226,7 @@ int pki_keys_load(pk_pki *p)
 {
 	char path[4096], *data = NULL, *s, *line;
 	pk_key *cur = NULL;
-	int rc;
+	int rc, cur_retired = 0;
 
 	keyfile_path(p, path, sizeof path);
 	rc = pk_store_read(path, &data, NULL);
@@ -174,6 +254,8 @@ int pki_keys_load(pk_pki *p)
 			cur->saved = atoi(line + 6);
 		} else if (cur && strncmp(line, "generated ", 10) == 0) {
 			cur->generated = strtoll(line + 10, NULL, 10);
+		} else if (cur && strcmp(line, "retired 1") == 0) {
+			cur_retired = 1;
 		} else if (cur && strcmp(line, "-----BEGIN PRIVATE KEY-----") == 0) {
 			/* the PEM block runs to its END line; hand it to OpenSSL whole */
 			char *end = s ? strstr(s, "-----END PRIVATE KEY-----") : NULL;
@@ -190,6 +272,19 @@ int pki_keys_load(pk_pki *p)
 			BIO_free(b);
 			s = *end ? end + 1 : NULL;
 			idx = key_index(p, cur->label);
+			if (cur_retired && cur->pkey && valid_label(cur->label)) {
+				pk_key **nr = realloc(p->retired, (p->nretired + 1) * sizeof *nr);
+				cur_retired = 0;
+				if (!nr)
+					break;
+				cur->bits = EVP_PKEY_get_bits(cur->pkey);
+				p->retired = nr;
+				p->retired[p->nretired++] = cur;
+				p->capretired = p->nretired;
+				cur = NULL;
+				continue;
+			}
+			cur_retired = 0;
 			if (!cur->pkey || !valid_label(cur->label) || idx >= 0) {
 				pk_log(PK_LOG_ERR, "%%CRYPTO-3-KEYSTORE: skipping an unreadable key in %s",
 				       path);
@@ -223,12 +318,16 @@ void pki_keys_free(pk_pki *p)
 	free(p->keys);
 	p->keys = NULL;
 	p->nkeys = p->capkeys = 0;
+	retired_free(p);
 }
 
 int pki_keys_mark_saved(pk_pki *p)
 {
 	size_t i;
 	int *old, rc, dirty = 0;
+
+	pk_key **retired = p->retired;
+	size_t nretired = p->nretired;
 
 	old = malloc((p->nkeys + 1) * sizeof *old);
 	if (!old)
@@ -238,10 +337,20 @@ int pki_keys_mark_saved(pk_pki *p)
 		dirty |= !old[i];
 		p->keys[i]->saved = 1;
 	}
+	/* the saved configuration is the running one now: no old key is
+	 * needed any more */
+	dirty |= nretired > 0;
+	p->nretired = 0;
 	rc = dirty ? keyfile_write(p, NULL, NULL) : 0;
-	if (rc < 0)
+	p->nretired = nretired;
+	if (rc < 0) {
 		for (i = 0; i < p->nkeys; i++)
 			p->keys[i]->saved = old[i];
+	} else {
+		for (i = 0; i < nretired; i++)
+			key_free(retired[i]);
+		p->nretired = 0;
+	}
 	free(old);
 	return rc;
 }
@@ -335,6 +444,7 @@ int pki_key_put(pk_pki *p, const char *label, EVP_PKEY *pkey, int exportable)
 {
 	pk_key nk, *k;
 	long idx;
+	size_t nret;
 	int rc;
 
 	if (!valid_label(label))
@@ -354,8 +464,12 @@ int pki_key_put(pk_pki *p, const char *label, EVP_PKEY *pkey, int exportable)
 	k = idx >= 0 ? p->keys[idx] : calloc(1, sizeof *k);
 	if (!k)
 		return pk_err_set(PK_ENOMEM, "out of memory");
-	rc = keyfile_write(p, &nk, NULL);
+	nret = p->nretired;
+	rc = idx >= 0 && !same_key(k, pkey) ? retire(p, k, NULL) : 0;
+	if (rc == 0)
+		rc = keyfile_write(p, &nk, NULL);
 	if (rc < 0) {
+		unretire_last(p, nret);
 		if (idx < 0)
 			free(k);
 		return rc;
@@ -548,16 +662,51 @@ out:
 	return rc;
 }
 
-int pk_key_delete(pk_pki *p, const char *label)
+static int key_remove(pk_pki *p, const char *label, int zeroize)
 {
 	long idx = key_index(p, label);
+	size_t nret = p->nretired, i, j;
 	int rc;
 
 	if (idx < 0)
 		return pk_err_set(PK_ENOENT, "%s: no such key", label);
-	rc = keyfile_write(p, NULL, p->keys[idx]);
-	if (rc < 0)
-		return rc;
+	if (zeroize) {
+		/* nothing of it stays behind, retired copies included */
+		pk_key **all = p->retired, **keep;
+		size_t nall = p->nretired, nk = 0;
+
+		keep = malloc((nall + 1) * sizeof *keep);
+		if (!keep)
+			return pk_err_set(PK_ENOMEM, "out of memory");
+		for (i = 0; i < nall; i++)
+			if (strcmp(all[i]->label, label) != 0 && !same_key(all[i], p->keys[idx]->pkey))
+				keep[nk++] = all[i];
+		p->retired = keep;
+		p->nretired = nk;
+		rc = keyfile_write(p, NULL, p->keys[idx]);
+		if (rc < 0) {
+			p->retired = all;
+			p->nretired = nall;
+			free(keep);
+			return rc;
+		}
+		for (i = 0; i < nall; i++) {
+			for (j = 0; j < nk && keep[j] != all[i]; j++)
+				;
+			if (j == nk)
+				key_free(all[i]);
+		}
+		free(all);
+		p->capretired = nall + 1;
+	} else {
+		rc = retire(p, p->keys[idx], NULL);
+		if (rc == 0)
+			rc = keyfile_write(p, NULL, p->keys[idx]);
+		if (rc < 0) {
+			unretire_last(p, nret);
+			return rc;
+		}
+	}
 	key_free(p->keys[idx]);
 	memmove(p->keys + idx, p->keys + idx + 1, (p->nkeys - (size_t)idx - 1) * sizeof *p->keys);
 	p->nkeys--;
@@ -565,10 +714,21 @@ int pk_key_delete(pk_pki *p, const char *label)
 	return 0;
 }
 
+int pk_key_delete(pk_pki *p, const char *label)
+{
+	return key_remove(p, label, 0);
+}
+
+int pk_key_zeroize(pk_pki *p, const char *label)
+{
+	return key_remove(p, label, 1);
+}
+
 int pk_key_rename(pk_pki *p, const char *from, const char *to)
 {
 	long fi = key_index(p, from), ti;
 	pk_key renamed, *k;
+	size_t nret;
 	int rc;
 
 	if (fi < 0)
@@ -580,9 +740,18 @@ int pk_key_rename(pk_pki *p, const char *from, const char *to)
 	renamed = *p->keys[fi];
 	snprintf(renamed.label, sizeof renamed.label, "%s", to);
 	renamed.saved = 0;       /* not under this name in a write memory yet */
-	rc = keyfile_write(p, &renamed, p->keys[fi]);
-	if (rc < 0)
+	ti = key_index(p, to);
+	nret = p->nretired;
+	/* the key the saved configuration knows as `to` (a certificate of the
+	 * startup-config may still use it), and `from` itself if it was saved
+	 * under that name */
+	rc = ti >= 0 ? retire(p, p->keys[ti], NULL) : 0;
+	if (rc == 0)
+		rc = keyfile_write(p, &renamed, p->keys[fi]);
+	if (rc < 0) {
+		unretire_last(p, nret);
 		return rc;
+	}
 	k = p->keys[fi];
 	memmove(p->keys + fi, p->keys + fi + 1, (p->nkeys - (size_t)fi - 1) * sizeof *p->keys);
 	p->nkeys--;
@@ -625,4 +794,111 @@ int pk_key_spki(const pk_key *k, unsigned char **der, size_t *len)
 struct evp_pkey_st *pk_key_evp(const pk_key *k)
 {
 	return k->pkey;
+}
+
+/* ---- after a boot: every certificate gets its key back ------------------------------ */
+
+/* Take the key with this material out of the live set or the retired
+ * list (the caller owns it then); NULL if there is none.  Live keys that
+ * already hold a wanted label with the right material are left alone. */
+static pk_key *take_key(pk_pki *p, EVP_PKEY *pub, const struct pki_key_want *want, size_t n)
+{
+	size_t i, w;
+
+	for (i = 0; i < p->nkeys; i++) {
+		pk_key *k = p->keys[i];
+		int needed = 0;
+		if (!same_key(k, pub))
+			continue;
+		for (w = 0; w < n && !needed; w++)
+			needed = strcmp(want[w].label, k->label) == 0 && same_key(k, want[w].pub);
+		if (needed)
+			continue;
+		memmove(p->keys + i, p->keys + i + 1, (p->nkeys - i - 1) * sizeof *p->keys);
+		p->nkeys--;
+		return k;
+	}
+	for (i = 0; i < p->nretired; i++) {
+		pk_key *k = p->retired[i];
+		if (!same_key(k, pub))
+			continue;
+		p->retired[i] = p->retired[--p->nretired];
+		return k;
+	}
+	return NULL;
+}
+
+/* Put k live under label (replacing nothing: the slot is free). */
+static int insert_live(pk_pki *p, pk_key *k, const char *label)
+{
+	long idx = key_index(p, label);
+
+	if (idx >= 0 || keys_grow(p) < 0)
+		return -1;
+	idx = -idx - 1;
+	snprintf(k->label, sizeof k->label, "%s", label);
+	memmove(p->keys + idx + 1, p->keys + idx, (p->nkeys - (size_t)idx) * sizeof *p->keys);
+	p->keys[idx] = k;
+	p->nkeys++;
+	return 0;
+}
+
+static int push_retired(pk_pki *p, pk_key *k)
+{
+	pk_key **nr;
+
+	if (p->nretired == p->capretired) {
+		size_t nc = p->capretired ? p->capretired * 2 : 4;
+		nr = realloc(p->retired, nc * sizeof *nr);
+		if (!nr)
+			return -1;
+		p->retired = nr;
+		p->capretired = nc;
+	}
+	k->saved = 1;            /* kept until a write memory decides */
+	p->retired[p->nretired++] = k;
+	return 0;
+}
+
+void pki_keys_reconcile(pk_pki *p, const struct pki_key_want *want, size_t n)
+{
+	size_t w;
+	int changed = 0;
+
+	for (w = 0; w < n; w++) {
+		long idx = key_index(p, want[w].label);
+		pk_key *cur = idx >= 0 ? p->keys[idx] : NULL, *k;
+		char was[sizeof k->label];
+
+		if (!want[w].pub || same_key(cur, want[w].pub))
+			continue;
+		k = take_key(p, want[w].pub, want, n);
+		if (!k)
+			continue;        /* nowhere: the owner reports its missing key */
+		snprintf(was, sizeof was, "%s", k->label);
+		if (cur) {
+			/* the key that took its place goes aside, not away */
+			idx = key_index(p, want[w].label);
+			memmove(p->keys + idx, p->keys + idx + 1,
+				(p->nkeys - (size_t)idx - 1) * sizeof *p->keys);
+			p->nkeys--;
+			if (push_retired(p, cur) < 0) {
+				key_free(cur);
+				pk_log(PK_LOG_ERR, "%%CRYPTO-3-KEYSTORE: out of memory");
+			}
+		}
+		if (insert_live(p, k, want[w].label) < 0) {
+			key_free(k);
+			continue;
+		}
+		k->saved = 1;    /* it is the key of the saved configuration */
+		changed = 1;
+		pk_log(PK_LOG_WARN, "%%CRYPTO-4-KEY_RESTORED: Key %s of %s restored to match its "
+		       "certificate (the key store was ahead of the startup-config; it was %s)",
+		       want[w].label, want[w].whose, strcmp(was, want[w].label) == 0 ?
+		       "replaced since the last write memory" : was);
+	}
+	if (changed && keyfile_write(p, NULL, NULL) < 0)
+		pk_log(PK_LOG_ERR, "%%CRYPTO-3-KEYSTORE: cannot update the private-config: %s",
+		       pk_err_msg());
 }

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+
 #include "core/pki_int.h"
 
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -64,6 +66,7 @@ static void on_reset(pk_device *d, void *arg)
 		pk_log(PK_LOG_ERR, "%%CRYPTO-3-KEYSTORE: cannot read the private-config: %s",
 		       pk_err_msg());
 	p->configuring = 0;
+	p->booted = 0;
 }
 
 int pk_pki_open(pk_device *d, pk_pki **out)
@@ -125,9 +128,64 @@ void pk_pki_config_begin(pk_pki *p)
 	p->configuring = 1;
 }
 
+/* What each certificate of the configuration needs: the server's CA
+ * certificates keys NAME and NAME#, a trustpoint's identity certificates
+ * its key X (and X# for a rollover identity certificate on a new key). */
+static size_t key_wants(pk_pki *p, struct pki_key_want *w, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->ntps && n + 2 <= max; i++) {
+		pk_tp *t = p->tps[i];
+		X509 *id = t->certs[t->server ? PK_TP_CA : PK_TP_ID];
+		X509 *rid = t->certs[t->server ? PK_TP_CA_ROLLOVER : PK_TP_ID_ROLLOVER];
+		char label[160];
+
+		if (t->server && !pki_cs_owns_tp_name(p, t->name))
+			continue;
+		pk_tp_key_label(t, label, sizeof label);
+		if (!label[0])
+			continue;
+		if (id) {
+			snprintf(w[n].label, sizeof w[n].label, "%s", label);
+			w[n].pub = X509_get0_pubkey(id);
+			w[n].whose = t->name;
+			n += w[n].pub != NULL;
+		}
+		if (rid && (!id || EVP_PKEY_eq(X509_get0_pubkey(rid), X509_get0_pubkey(id)) != 1)) {
+			snprintf(w[n].label, sizeof w[n].label, "%s#", label);
+			w[n].pub = X509_get0_pubkey(rid);
+			w[n].whose = t->name;
+			n += w[n].pub != NULL;
+		}
+	}
+	ERR_clear_error();
+	return n;
+}
+
+void pk_pki_on_boot(pk_pki *p, void (*fn)(pk_pki *p, void *arg), void *arg)
+{
+	p->boot_fn = fn;
+	p->boot_arg = arg;
+}
+
 void pk_pki_config_done(pk_pki *p)
 {
 	p->configuring = 0;
+	if (!p->booted) {
+		/* the boot's replay: the startup-config's certificates are in */
+		size_t max = 2 * p->ntps + 2, n;
+		struct pki_key_want *w = calloc(max, sizeof *w);
+
+		p->booted = 1;
+		if (w) {
+			n = key_wants(p, w, max);
+			pki_keys_reconcile(p, w, n);
+			free(w);
+		}
+		if (p->boot_fn)
+			p->boot_fn(p, p->boot_arg);
+	}
 	pki_cs_config_done(p);
 }
 

@@ -43,8 +43,14 @@ pk_device *pk_pki_device(const pk_pki *p);
 void pk_pki_config_begin(pk_pki *p);
 /* Called once a configuration replay (boot, copy to running-config) has
  * finished: servers whose block did not say shutdown are enabled now, as
- * IOS does after parsing its startup-config. */
+ * IOS does after parsing its startup-config.  The first call after open or
+ * reload is the boot's: keys are reconciled with the certificates first
+ * (keys.c), then the boot hook runs. */
 void pk_pki_config_done(pk_pki *p);
+/* Called once per boot, at the end of the first pk_pki_config_done after
+ * open or reload, once the keys match the configuration's certificates
+ * (scep/'s client resumes its outstanding requests there). */
+void pk_pki_on_boot(pk_pki *p, void (*fn)(pk_pki *p, void *arg), void *arg);
 /* `write memory` happened: keys and certificates now count as saved. */
 void pk_pki_saved(pk_pki *p);
 
@@ -75,7 +81,11 @@ int  pk_key_import(pk_pki *p, const char *label, const char *pub_pem,
  * "aes" (AES-256-CBC) and passphrase).  PK_EDENIED if not exportable. */
 int  pk_key_export(pk_pki *p, const char *label, const char *cipher,
 		   const char *passphrase, char **pub_pem, char **priv_pem);
+/* Delete a key; a saved one stays on disk (retired, invisible) until the
+ * next write memory, so the saved configuration keeps its key. */
 int  pk_key_delete(pk_pki *p, const char *label);
+/* `crypto key zeroize rsa`: destroy it, nothing kept. */
+int  pk_key_zeroize(pk_pki *p, const char *label);
 int  pk_key_rename(pk_pki *p, const char *from, const char *to);   /* replaces `to` */
 /* SubjectPublicKeyInfo DER (malloc'd), for show crypto key mypubkey rsa. */
 int  pk_key_spki(const pk_key *k, unsigned char **der, size_t *len);

@@ -47,6 +47,12 @@ struct pk_pki {
 	struct pk_pki *next_live;
 	pk_key **keys;           /* sorted by label */
 	size_t nkeys, capkeys;
+	pk_key **retired;        /* saved keys replaced since the last write
+				  * memory (keys.c), any order */
+	size_t nretired, capretired;
+	int booted;              /* the boot's configuration replay is over */
+	void (*boot_fn)(pk_pki *p, void *arg);   /* then: pk_pki_on_boot */
+	void *boot_arg;
 	pk_tp **tps;             /* creation order */
 	size_t ntps, captps;
 	pk_cs *cs;               /* the one server, or NULL */
@@ -67,6 +73,14 @@ int  pki_rsa_generate(pk_pki *p, int bits, EVP_PKEY **out);
 /* Add or replace key `label` with pkey (reference taken), persisted at
  * once; on a storage failure nothing changes. */
 int  pki_key_put(pk_pki *p, const char *label, EVP_PKEY *pkey, int exportable);
+/* After a boot: give every certificate of the configuration its key again
+ * (keys.c's header).  want[i].label must hold a key matching want[i].pub. */
+struct pki_key_want {
+	char label[170];
+	EVP_PKEY *pub;           /* borrowed */
+	const char *whose;       /* for the log: "trustpoint TP", "server NAME" */
+};
+void pki_keys_reconcile(pk_pki *p, const struct pki_key_want *want, size_t n);
 
 /* ---- x509.c ---------------------------------------------------------------- */
 

@@ -765,8 +765,165 @@ TEST(pki_reopen_hooks)
 	rm_tmpdir();
 }
 
+/* ---- keys follow the saved certificates (issue 9) ------------------------------- */
+
+/* A certificate for key k (self-signed by it), as an enrollment installs. */
+static X509 *cert_for(EVP_PKEY *k, const char *cn, int ca)
+{
+	X509_NAME *n = NULL;
+	X509 *x = NULL;
+	struct pki_certspec s;
+
+	ASSERT_EQ(pki_dn_parse(cn, &n), 0);
+	memset(&s, 0, sizeof s);
+	s.serial = 2;
+	s.subject = s.issuer = n;
+	s.pubkey = k;
+	s.nb = tmr_from_civil(2020, 1, 1, 0, 0, 0);
+	s.na = tmr_from_civil(2021, 1, 1, 0, 0, 0);
+	s.ca = ca;
+	ASSERT_EQ(pki_cert_build(&s, &x), 0);
+	ASSERT_EQ(pki_cert_sign(x, k, "sha256"), 0);
+	X509_NAME_free(n);
+	return x;
+}
+
+static EVP_PKEY *key_of(pk_pki *p, const char *label)
+{
+	pk_key *k = pk_key_find(p, label);
+	return k ? pk_key_evp(k) : NULL;
+}
+
+/* A trustpoint TP on key X whose identity certificate is `id`. */
+static void tp_with(pk_pki *p, const char *name, X509 *id, X509 *rid)
+{
+	struct pk_tp_config c;
+	pk_tp *t;
+
+	ASSERT_EQ(pk_tp_create(p, name, &t), 0);
+	pk_tp_get_config(t, &c);
+	snprintf(c.rsakeypair, sizeof c.rsakeypair, "X");
+	ASSERT_EQ(pk_tp_set_config(t, &c), 0);
+	if (id)
+		ASSERT_EQ(pk_tp_set_cert(t, PK_TP_ID, id), 0);
+	if (rid)
+		ASSERT_EQ(pk_tp_set_cert(t, PK_TP_ID_ROLLOVER, rid), 0);
+}
+
+TEST(keys_follow_saved_certificates)
+{
+	pk_device *d = new_device();
+	pk_pki *p = NULL;
+	EVP_PKEY *old, *fresh;
+	X509 *id;
+
+	ASSERT_EQ(pk_pki_open(d, &p), 0);
+	pk_pki_config_done(p);                        /* the (empty) boot */
+	ASSERT_EQ(pk_key_generate(p, "X", 512, 0), 0);
+	old = key_of(p, "X");
+	EVP_PKEY_up_ref(old);
+	id = cert_for(old, "CN=spoke", 0);
+	tp_with(p, "TP", id, NULL);
+	pk_pki_saved(p);                              /* write memory */
+	/* a renewal with regenerate: X# made, granted, X# becomes X — and
+	 * nobody saves */
+	ASSERT_EQ(pk_key_generate(p, "X#", 512, 0), 0);
+	fresh = key_of(p, "X#");
+	EVP_PKEY_up_ref(fresh);
+	ASSERT_EQ(pk_key_rename(p, "X#", "X"), 0);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "X"), fresh), 1);
+	ASSERT_EQ(pk_key_count(p), 1);                /* the old one is not visible */
+	/* reload: the startup-config brings the old certificate back */
+	pk_device_reset(d);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "X"), fresh), 1);   /* before the replay ends */
+	tp_with(p, "TP", id, NULL);
+	pk_pki_config_done(p);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "X"), old), 1);     /* key and certificate match */
+	ASSERT_EQ(pk_key_count(p), 1);
+	/* a kill -9 instead (same files, new process): the same */
+	pk_pki_free(p);
+	pk_device_free(d);
+	d = new_device();
+	ASSERT_EQ(pk_pki_open(d, &p), 0);
+	tp_with(p, "TP", id, NULL);
+	pk_pki_config_done(p);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "X"), old), 1);
+	/* once saved, the other key is gone for good */
+	pk_pki_saved(p);
+	pk_pki_free(p);
+	pk_device_free(d);
+	d = new_device();
+	ASSERT_EQ(pk_pki_open(d, &p), 0);
+	{
+		X509 *other = cert_for(fresh, "CN=spoke", 0);
+		tp_with(p, "TP", other, NULL);
+		X509_free(other);
+	}
+	pk_pki_config_done(p);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "X"), old), 1);     /* nothing to restore from */
+	/* zeroize leaves nothing behind either */
+	ASSERT_EQ(pk_key_zeroize(p, "X"), 0);
+	pk_device_reset(d);
+	{
+		pk_tp *t;
+		ASSERT_EQ(pk_tp_create(p, "TP", &t), 0);
+		ASSERT_EQ(pk_tp_set_cert(t, PK_TP_ID, id), 0);
+	}
+	pk_pki_config_done(p);
+	ASSERT_EQ(pk_key_count(p), 0);
+	pk_pki_free(p);
+	pk_device_free(d);
+	X509_free(id);
+	EVP_PKEY_free(old);
+	EVP_PKEY_free(fresh);
+	rm_tmpdir();
+}
+
+/* A CA rollover activated (NAME# became NAME) and not saved: after the
+ * reload the startup-config has certificate ca 01 + ca rollover 03; NAME
+ * and NAME# are given back to them. */
+TEST(ca_keys_follow_saved_chain)
+{
+	pk_device *d = new_device();
+	pk_pki *p = NULL;
+	pk_cs *cs;
+	pk_tp *t;
+	EVP_PKEY *k1, *k2;
+	X509 *ca1, *ca2;
+
+	ASSERT_EQ(pk_pki_open(d, &p), 0);
+	pk_pki_config_done(p);
+	ASSERT_EQ(pk_key_generate(p, "CA", 512, 0), 0);
+	ASSERT_EQ(pk_key_generate(p, "CA#", 512, 0), 0);
+	k1 = key_of(p, "CA");
+	k2 = key_of(p, "CA#");
+	EVP_PKEY_up_ref(k1);
+	EVP_PKEY_up_ref(k2);
+	ca1 = cert_for(k1, "CN=CA", 1);
+	ca2 = cert_for(k2, "CN=CA", 1);
+	pk_pki_saved(p);
+	ASSERT_EQ(pk_key_rename(p, "CA#", "CA"), 0);  /* the activation */
+	pk_device_reset(d);
+	pk_pki_config_begin(p);
+	ASSERT_EQ(pk_cs_create(p, "CA", &cs), 0);
+	ASSERT_EQ(pk_tp_create(p, "CA", &t), 0);
+	ASSERT(pk_tp_is_server(t));
+	ASSERT_EQ(pk_tp_set_cert(t, PK_TP_CA, ca1), 0);
+	ASSERT_EQ(pk_tp_set_cert(t, PK_TP_CA_ROLLOVER, ca2), 0);
+	pk_pki_config_done(p);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "CA"), k1), 1);
+	ASSERT_EQ(EVP_PKEY_eq(key_of(p, "CA#"), k2), 1);
+	pk_pki_free(p);
+	pk_device_free(d);
+	X509_free(ca1);
+	X509_free(ca2);
+	EVP_PKEY_free(k1);
+	EVP_PKEY_free(k2);
+	rm_tmpdir();
+}
+
 TESTS(T(seed_ca_view), T(seed_rollover_view), T(seed_hex_lines), T(seed_ca_tbs_rebuilt),
       T(seed_rollover_tbs_rebuilt), T(seed_lifetimes), T(cert_parse_forms), T(dn_display_rules),
       T(dn_der_order_and_types), T(dn_errors), T(keys_import_export_roundtrip),
       T(keys_persist_0600_and_saved), T(keys_limits_and_reset), T(trustpoint_container),
-      T(pki_reopen_hooks))
+      T(pki_reopen_hooks), T(keys_follow_saved_certificates), T(ca_keys_follow_saved_chain))
