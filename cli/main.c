@@ -8,12 +8,17 @@
  *                                  running in DIR, or on one started for
  *                                  the call
  *   pkish -d DIR -f FILE           replay FILE (a configuration or a script)
+ *                                  on the device running in DIR, or on one
+ *                                  started for the call, which then saves
+ *                                  what the call configured
  *   pkish -d DIR --attach          interactive session on the running device
  *   pkish -d DIR --stop            stop the running device
  *
  * Options: --echo (batch output reads like a console log), --frozen-clock
  * (the clock moves only with `clock set`), --batch (no line editing even
- * on a terminal), --http-bind ADDR (where `ip http server` listens).
+ * on a terminal), --http-bind ADDR (where `ip http server` listens),
+ * -x/--script and --config (what -f FILE is, instead of the rule in
+ * pkish_looks_like_config).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,13 +76,15 @@ static void usage(FILE *f)
 		"usage: pkish [-d DIR] [--echo] [--frozen-clock] [--batch]\n"
 		"       pkish -d DIR --daemon [--frozen-clock]\n"
 		"       pkish -d DIR -c CMD [-c CMD ...]\n"
-		"       pkish -d DIR -f FILE\n"
+		"       pkish -d DIR -f FILE [--script | --config]\n"
 		"       pkish -d DIR --attach | --stop\n"
 		"options:\n"
 		"  -d, --device DIR     device directory (default $PKISH_DEVICE or ./pkish-device)\n"
 		"  -c, --command CMD    run CMD in privileged EXEC (repeatable)\n"
-		"  -f, --file FILE      replay FILE: a configuration (show running-config\n"
-		"                       format) or a script of EXEC commands\n"
+		"  -f, --file FILE      replay FILE: a configuration, or a script of EXEC\n"
+		"                       commands when its first command is one (show ...)\n"
+		"  -x, --script         -f FILE is a script of EXEC commands\n"
+		"      --config         -f FILE is a configuration\n"
 		"      --daemon         run the device in the background\n"
 		"      --attach         interactive session on the running device\n"
 		"      --stop           stop the running device cleanly\n"
@@ -94,6 +101,7 @@ struct opts {
 	char **cmds;
 	int ncmds;
 	const char *file;
+	int script, config;
 	int echo, frozen, daemon, attach, stop, batch;
 	const char *http_bind;
 };
@@ -104,6 +112,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "device", required_argument, NULL, 'd' },
 		{ "command", required_argument, NULL, 'c' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "script", no_argument, NULL, 'x' },
+		{ "config", no_argument, NULL, 'C' },
 		{ "daemon", no_argument, NULL, 'D' },
 		{ "attach", no_argument, NULL, 'A' },
 		{ "stop", no_argument, NULL, 'S' },
@@ -121,11 +131,13 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->cmds = calloc((size_t)argc + 1, sizeof *o->cmds);
 	if (!o->cmds)
 		return -1;
-	while ((c = getopt_long(argc, argv, "d:c:f:hV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:c:f:xhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->dir = optarg; break;
 		case 'c': o->cmds[o->ncmds++] = optarg; break;
 		case 'f': o->file = optarg; break;
+		case 'x': o->script = 1; break;
+		case 'C': o->config = 1; break;
 		case 'D': o->daemon = 1; break;
 		case 'A': o->attach = 1; break;
 		case 'S': o->stop = 1; break;
@@ -149,27 +161,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		o->dir = "pkish-device";
 	if ((o->attach + o->stop + o->daemon) > 1 ||
 	    ((o->attach || o->stop || o->daemon) && (o->ncmds || o->file)) ||
-	    (o->ncmds && o->file)) {
+	    (o->ncmds && o->file) || (o->script && o->config) ||
+	    ((o->script || o->config) && !o->file)) {
 		fprintf(stderr, "pkish: conflicting options\n");
 		return -1;
-	}
-	return 0;
-}
-
-/* The "config or script" decision for -f: a file in show running-config
- * form starts with '!' lines or the "Building configuration" header. */
-int pkish_looks_like_config(const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (!*p)
-			return 0;
-		return *p == '!' || strncmp(p, "Building configuration", 22) == 0 ||
-		       strncmp(p, "Current configuration", 21) == 0 ||
-		       strncmp(p, "version ", 8) == 0;
 	}
 	return 0;
 }
@@ -185,6 +180,8 @@ static void write_pid(int fd)
 		(void)0;
 }
 
+/* The lock fd; -1 when another device holds it; -2 (errno set) when the
+ * lock file cannot be opened (a read-only directory, no permission). */
 static int lock_device(const char *dir)
 {
 	char path[4200];
@@ -202,21 +199,12 @@ static int lock_device(const char *dir)
 	return fd;
 }
 
-static void discard_write(void *arg, const char *buf, size_t n)
-{
-	(void)arg; (void)buf; (void)n;
-}
-
 static int discard_ask(void *arg, const char *q, int hidden, char *buf, size_t n)
 {
 	(void)arg; (void)q; (void)hidden;
 	buf[0] = '\0';
 	return -1;
 }
-
-static const struct cli_io discard_io = {
-	.write = discard_write, .ask = discard_ask,
-};
 
 static void install_signals(void)
 {
@@ -244,7 +232,15 @@ static void block_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
-static int run_client(const struct opts *o, const char *sock)
+/* -f FILE as read and prepared once (pkish_read_file, pkish_prepare_text). */
+struct ffile {
+	char *text;
+	size_t len;
+	int config;       /* a configuration, not a script */
+	int nul;          /* lines dropped for a NUL byte (reported already) */
+};
+
+static int run_client(const struct opts *o, const char *sock, const struct ffile *ff)
 {
 	int fd = vty_connect(sock), rc;
 
@@ -253,52 +249,146 @@ static int run_client(const struct opts *o, const char *sock)
 	if (o->ncmds) {
 		rc = vty_client_commands(fd, o->cmds, o->ncmds, o->echo);
 	} else {
-		FILE *f = fopen(o->file, "re");
-		char *text = NULL;
-		size_t cap = 0;
-		ssize_t n;
-		int config;
+		FILE *f = fmemopen(ff->text, ff->len, "r");
 		if (!f) {
 			fprintf(stderr, "pkish: %s: %s\n", o->file, strerror(errno));
 			close(fd);
 			return 2;
 		}
-		n = getdelim(&text, &cap, '\0', f);
-		config = n > 0 && pkish_looks_like_config(text);
-		free(text);
-		rewind(f);
-		rc = vty_client_file(fd, f, o->file, o->echo, config);
+		rc = vty_client_file(fd, f, o->file, o->echo, ff->config);
 		fclose(f);
+		if (rc >= 0 && ff->nul)
+			rc = 1;
 	}
 	close(fd);
 	return rc;
 }
 
-static int run_file_local(cli_sess *s, struct batch *b, const char *file)
+static int run_file_local(cli_sess *s, struct batch *b, const char *file, const struct ffile *ff)
 {
-	FILE *f = fopen(file, "re");
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	FILE *f;
 
+	if (ff->config) {
+		cli_replay_buf(s, file, ff->text, ff->len, NULL);
+		cli_flush_async(s);
+		return 0;
+	}
+	f = fmemopen(ff->text, ff->len, "r");
 	if (!f) {
 		fprintf(stderr, "pkish: %s: %s\n", file, strerror(errno));
 		return -1;
 	}
-	n = getdelim(&text, &cap, '\0', f);
-	if (n > 0 && pkish_looks_like_config(text)) {
-		cli_replay_config(s, file, text);
-		cli_flush_async(s);
-	} else {
-		rewind(f);
-		b->in = f;
-		b->name = file;
-		batch_run(s, b);
-		b->in = stdin;
-	}
-	free(text);
+	b->in = f;
+	b->name = file;
+	batch_run(s, b);
+	b->in = stdin;
+	b->name = NULL;
 	fclose(f);
 	return 0;
+}
+
+/* Did nvram:startup-config exist (when the device booted, now)? */
+static int startup_exists(cli_sess *s)
+{
+	char path[4200];
+
+	return pk_device_path(cli_dev(s), "nvram:startup-config", path, sizeof path) == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+/* A device started for -c or -f stops when the call ends.  What the call
+ * configured is saved to nvram:startup-config (said on stderr), so that
+ * the keys and certificate server files its commands made never outlive
+ * the configuration that made them — unless saving would lose something:
+ * a startup-config that had errors at boot is not overwritten, and one the
+ * call erased stays erased.  Returns 1 when a change was not kept. */
+static int keep_config(cli_sess *s, const char *dir, int existed)
+{
+	pk_device *d = cli_dev(s);
+	unsigned damaged;
+	int modified, rc;
+
+	pk_device_lock(d);
+	modified = pk_device_modified(d);
+	damaged = pk_device_config_damaged(d);
+	pk_device_unlock(d);
+	if (!modified)
+		return 0;
+	if (existed && !startup_exists(s)) {
+		fprintf(stderr, "pkish: the configuration was not saved: this call erased "
+			"nvram:startup-config\n");
+		return 0;
+	}
+	if (damaged) {
+		fprintf(stderr, "pkish: the configuration was NOT saved: nvram:startup-config had errors "
+			"at boot (above) and would be overwritten; 'write memory' replaces it\n");
+		return 1;
+	}
+	pk_device_lock(d);
+	rc = cli_save_config(s);
+	pk_device_unlock(d);
+	if (rc < 0) {
+		fprintf(stderr, "pkish: the configuration was NOT saved: %s\n", pk_err_msg());
+		return 1;
+	}
+	fprintf(stderr, "pkish: no device was running in %s: its configuration was saved to "
+		"nvram:startup-config\n", dir);
+	return 0;
+}
+
+/* The daemon's boot: what goes wrong is written to DIR/daemon.log (its
+ * stderr) and handed to the `pkish --daemon` that started it. */
+struct bootlog {
+	char *buf;
+	size_t len, cap;
+};
+
+static void bootlog_add(struct bootlog *bl, const char *buf, size_t n)
+{
+	if (bl->len + n > 65536)
+		return;
+	if (bl->len + n > bl->cap) {
+		size_t cap = bl->cap ? bl->cap * 2 : 4096;
+		char *nb;
+		while (cap < bl->len + n)
+			cap *= 2;
+		nb = realloc(bl->buf, cap);
+		if (!nb)
+			return;
+		bl->buf = nb;
+		bl->cap = cap;
+	}
+	memcpy(bl->buf + bl->len, buf, n);
+	bl->len += n;
+}
+
+static void bootlog_write(void *arg, const char *buf, size_t n)
+{
+	fwrite(buf, 1, n, stderr);
+	fflush(stderr);
+	bootlog_add(arg, buf, n);
+}
+
+static const struct cli_io boot_io = {
+	.write = bootlog_write, .ask = discard_ask,
+};
+
+/* After the boot: the kept %PARSER messages too, and one line to say it. */
+static void bootlog_finish(struct bootlog *bl, const char *dir)
+{
+	char *kept, line[4400];
+	unsigned long n = pk_log_kept_total();
+	int len;
+
+	if (!n)
+		return;
+	kept = pk_log_kept_dump();
+	if (kept)
+		bootlog_write(bl, kept, strlen(kept));
+	free(kept);
+	len = snprintf(line, sizeof line, "%% The device in %s booted with %lu error%s in "
+		       "nvram:startup-config (show logging lists them)\n", dir, n, n == 1 ? "" : "s");
+	bootlog_write(bl, line, (size_t)len);
 }
 
 int main(int argc, char **argv)
@@ -312,6 +402,9 @@ int main(int argc, char **argv)
 	int lockfd = -1, rc = 0, ready[2] = { -1, -1 }, i;
 	struct batch b;
 	struct term_local tl = { NULL, { -1, -1 } };
+	struct bootlog bl = { NULL, 0, 0 };
+	static struct ffile ff;   /* static: like o, lives to the end */
+	struct stat st;
 	sigset_t oldmask;
 
 	if (parse(argc, argv, &o) < 0)
@@ -335,32 +428,54 @@ int main(int argc, char **argv)
 		return rc;
 	}
 
+	/* -f: the file is read once, whichever device replays it. */
+	if (o.file) {
+		if (pkish_read_file(o.file, &ff.text, &ff.len) < 0)
+			return 2;
+		ff.nul = pkish_prepare_text(ff.text, &ff.len, o.file, stdout);
+		fflush(stdout);
+		ff.config = o.script ? 0 : o.config ? 1 : pkish_looks_like_config(ff.text);
+	}
+
 	/* -c / -f go to the device running in DIR when there is one. */
 	if (o.ncmds || o.file) {
-		rc = run_client(&o, sock);
+		rc = run_client(&o, sock, &ff);
 		if (rc >= 0)
-			return rc;
+			goto client_done;
 	}
 
 	if (pk_store_mkdirs(o.dir, 0700) < 0) {
-		fprintf(stderr, "pkish: %s: %s\n", o.dir, pk_err_msg());
-		return 1;
+		fprintf(stderr, "pkish: %s\n", pk_err_msg());   /* it names the path */
+		rc = 1;
+		goto client_done;
+	}
+	if (stat(o.dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "pkish: %s: %s\n", o.dir, strerror(ENOTDIR));
+		rc = 1;
+		goto client_done;
 	}
 	for (i = 0; i < 40; i++) {
 		lockfd = lock_device(o.dir);
 		if (lockfd != -1)
 			break;
 		/* Busy: a device may be starting; its socket answers soon. */
-		if ((o.ncmds || o.file) && (rc = run_client(&o, sock)) >= 0)
-			return rc;
+		if ((o.ncmds || o.file) && (rc = run_client(&o, sock, &ff)) >= 0)
+			goto client_done;
 		{
 			struct timespec ts = { 0, 50 * 1000000L };
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (lockfd == -2) {
+		/* not "already running": the directory cannot hold a device */
+		fprintf(stderr, "pkish: %s: cannot lock the device: %s\n", o.dir, strerror(errno));
+		rc = 1;
+		goto client_done;
+	}
 	if (lockfd < 0) {
 		fprintf(stderr, "%% Device %s is already running (use --attach or -c)\n", o.dir);
-		return 1;
+		rc = 1;
+		goto client_done;
 	}
 	rc = 0;   /* no device answered the client attempts above */
 
@@ -376,13 +491,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (pid > 0) {
-			char c = 0;
+			char c = 0, buf[4096];
+			ssize_t n;
 			close(ready[1]);
-			/* Return once the device answers on its socket. */
+			/* Return once the device answers on its socket, after
+			 * showing what went wrong at its boot. */
 			if (read(ready[0], &c, 1) != 1 || c != 'R') {
 				fprintf(stderr, "pkish: the device in %s failed to start\n", o.dir);
 				return 1;
 			}
+			while ((n = read(ready[0], buf, sizeof buf)) > 0)
+				if (fwrite(buf, 1, (size_t)n, stderr) != (size_t)n)
+					break;
 			return 0;
 		}
 		close(ready[0]);
@@ -439,10 +559,18 @@ int main(int argc, char **argv)
 	b.echo = o.echo;
 
 	if (o.daemon) {
-		s = cli_sess_new(dev, &discard_io, NULL, "console", CLI_S_QUIET_LOGS);
+		size_t off;
+		s = cli_sess_new(dev, &boot_io, &bl, "console", CLI_S_QUIET_LOGS);
 		cli_set_priv(s, 1);
 		cli_boot(s);
+		bootlog_finish(&bl, o.dir);
 		(void)!write(ready[1], "R", 1);
+		for (off = 0; off < bl.len; ) {
+			ssize_t w = write(ready[1], bl.buf + off, bl.len - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
 		close(ready[1]);
 		while (!pkish_stopping()) {
 			char c;
@@ -454,17 +582,32 @@ int main(int argc, char **argv)
 	} else if (o.ncmds || o.file) {
 		s = cli_sess_new(dev, &batch_io, &b, "console", CLI_S_CONSOLE |
 				 (o.echo ? CLI_S_ECHO : 0));
+		int existed;
 		cli_set_priv(s, 1);
 		cli_boot(s);
 		cli_flush_async(s);
-		if (o.file) {
-			if (run_file_local(s, &b, o.file) < 0)
-				rc = 2;
+		fflush(stdout);
+		existed = startup_exists(s);
+		if (o.file && pk_device_config_damaged(dev)) {
+			/* its replay would have to be saved over the damage */
+			fprintf(stderr, "pkish: %s not replayed: nvram:startup-config has errors (above) "
+				"that saving the replay would overwrite; replay it on a running device "
+				"(--daemon), or replace startup-config ('write memory')\n", o.file);
+			rc = 1;
 		} else {
-			for (i = 0; i < o.ncmds && !cli_done(s) && !pkish_stopping(); i++)
-				batch_run_line(s, &b, o.cmds[i]);
+			if (o.file) {
+				if (run_file_local(s, &b, o.file, &ff) < 0)
+					rc = 2;
+			} else {
+				for (i = 0; i < o.ncmds && !cli_done(s) && !pkish_stopping(); i++)
+					batch_run_line(s, &b, o.cmds[i]);
+			}
+			cli_flush_async(s);
+			fflush(stdout);
+			if (keep_config(s, o.dir, existed) && rc == 0)
+				rc = 1;
 		}
-		if (cli_failed(s) && rc == 0)
+		if ((cli_failed(s) || ff.nul) && rc == 0)
 			rc = 1;
 	} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !o.batch) {
 		if (pipe2(tl.wake_fd, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -510,6 +653,9 @@ out:
 	close(stop_pipe[1]);
 	if (lockfd >= 0)
 		close(lockfd);
+	free(bl.buf);
+client_done:
+	free(ff.text);
 	free(o.cmds);
 	return rc;
 }

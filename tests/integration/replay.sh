@@ -14,17 +14,22 @@
 	-c 'ip http server' -c 'ip http port 8443' \
 	-c 'line con 0' -c 'length 0' -c 'history size 40' -c 'logging synchronous' \
 	-c 'line vty 0 4' -c 'length 50' -c 'end' \
-	-c 'show running-config' >"$T/run1" 2>&1 || fail "configuring: $(cat "$T/run1")"
+	-c 'show running-config' >"$T/run1" 2>"$T/run1.err" ||
+	fail "configuring: $(cat "$T/run1" "$T/run1.err")"
 sed -i '/^Enter configuration commands/d' "$T/run1"
 head -n 1 "$T/run1" | grep -qx 'Building configuration...' || fail "run1: $(cat "$T/run1")"
 contains "$T/run1" 'hostname RT-A' || fail "run1: $(cat "$T/run1")"
 
 # ---- -f into a fresh device, then its show running-config --------------------------
-# (a device started for -f forgets its state, so: replay and save, then show)
-"$PKISH" -d "$T/b" -f "$T/run1" >"$T/out" 2>&1 || fail "-f of a clean config: $(cat "$T/out")"
+# (a device started for -f saves what it replayed, and says so on stderr)
+"$PKISH" -d "$T/b" -f "$T/run1" >"$T/out" 2>"$T/err" || fail "-f of a clean config: $(cat "$T/out" "$T/err")"
 [ -s "$T/out" ] && fail "-f of a clean config printed: $(cat "$T/out")"
-cp "$T/run1" "$T/b/nvram/startup-config"
+contains "$T/err" 'saved to nvram:startup-config' || fail "-f did not say it saved: $(cat "$T/err")"
 "$PKISH" -d "$T/b" -c 'show running-config' >"$T/run2" 2>&1
+diff -u "$T/run1" "$T/run2" || fail "-f then show running-config differs"
+# the show running-config text itself boots
+mkdir -p "$T/b2/nvram" && cp "$T/run1" "$T/b2/nvram/startup-config"
+"$PKISH" -d "$T/b2" -c 'show running-config' >"$T/run2" 2>&1
 diff -u "$T/run1" "$T/run2" || fail "boot from the show running-config text differs"
 
 # ---- the same on a running daemon (the file goes over the socket) --------------------
