@@ -167,8 +167,9 @@ struct scep_reply {
  * senderNonce, transactionID echoed, digest = the request's (SHA-1 for
  * MD5, SHA-256 when unknown).  SUCCESS envelopes the degenerate SignedData
  * (cert first) for the request's signer with the request's cipher (AES-128
- * when it was DES or unknown); FAILURE and PENDING carry no eContent.
- * Works on a req whose parse or open failed, for FAILURE. */
+ * when it was DES or unknown); FAILURE and PENDING carry no envelope:
+ * their eContent is an empty OCTET STRING (present, so that PKCS7_verify
+ * clients such as certmonger can verify them).  Works on a req whose parse or open failed, for FAILURE. */
 int scep_certrep_build(const scep_req *req, EVP_PKEY *key, X509 *cert,
 		       const struct scep_reply *rep, unsigned char **der, size_t *len,
 		       struct scep_err *err);

@@ -500,9 +500,11 @@ static int cms_der(CMS_ContentInfo *cms, unsigned char **der, size_t *len)
 
 /* SignedData (eContentType id-data) by key+cert with one SignerInfo:
  * contentType, messageDigest, signingTime (OpenSSL's) and, when a is set,
- * the SCEP attributes.  content NULL: no eContent (FAILURE, PENDING); the
- * messageDigest is then that of the empty string, which is what verifiers
- * hash for an absent content. */
+ * the SCEP attributes.  The eContent is always encapsulated: content NULL
+ * (CertRep FAILURE and PENDING, which have no pkcsPKIEnvelope) gives an
+ * empty OCTET STRING, never an absent eContent, because verifiers built on
+ * OpenSSL's PKCS7_verify without detached data (certmonger, sscep) refuse
+ * a SignedData without content ("no content"); see docs/scep.md §1. */
 int msg_sign_data(EVP_PKEY *key, X509 *cert, int digest, const struct msg_attrs *a,
 		     const unsigned char *content, size_t clen, unsigned char **der,
 		     size_t *len, struct scep_err *err)
@@ -513,8 +515,6 @@ int msg_sign_data(EVP_PKEY *key, X509 *cert, int digest, const struct msg_attrs 
 	BIO *in = NULL;
 	int rc = SCEP_EOSSL;
 
-	if (!content)
-		flags |= CMS_DETACHED;
 	if (clen > INT_MAX)
 		return msg_fail(err, SCEP_EINVAL, SCEP_FAIL_HTTP, "content too large");
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);

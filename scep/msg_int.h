@@ -100,7 +100,8 @@ struct msg_attrs {
 
 /* SignedData (eContentType id-data) by key+cert with one SignerInfo:
  * contentType, messageDigest, signingTime and, when a is set, the SCEP
- * attributes; content NULL: no eContent (FAILURE, PENDING). */
+ * attributes; the eContent is content[0..clen), or an empty OCTET STRING
+ * when content is NULL (FAILURE, PENDING): never absent. */
 int msg_sign_data(EVP_PKEY *key, X509 *cert, int digest, const struct msg_attrs *a,
 		  const unsigned char *content, size_t clen, unsigned char **der, size_t *len,
 		  struct scep_err *err);

@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
 #include <openssl/rand.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
 #include "core/pki.h"
@@ -278,6 +279,10 @@ static size_t econtent_at(const unsigned char *der, size_t len, size_t *n)
 	ASSERT(pos && *pos);
 	*n = (size_t)ASN1_STRING_length(*pos);
 	body = ASN1_STRING_get0_data(*pos);
+	if (*n == 0) {                  /* empty (its data may be NULL) */
+		CMS_ContentInfo_free(cms);
+		return 0;
+	}
 	for (i = 0; i + *n <= len; i++)
 		if (memcmp(der + i, body, *n) == 0)
 			break;
@@ -524,7 +529,10 @@ static void round_trip(const struct rt *t)
 		ASSERT_EQ(attr_type(rder, rlen, OID_FAILINFO, NULL, NULL), -1);
 		ASSERT_EQ(attr_type(rder, rlen, OID_FAILTEXT, NULL, NULL), -1);
 	}
-	ASSERT_EQ(has_econtent(rder, rlen), t->status == SCEP_SUCCESS);
+	/* an eContent always (PKCS7_verify clients), empty without envelope */
+	ASSERT(has_econtent(rder, rlen));
+	econtent_at(rder, rlen, &n);
+	ASSERT_EQ(n == 0, t->status != SCEP_SUCCESS);
 
 	/* client */
 	ex.ca = recipient;
@@ -1979,6 +1987,129 @@ TEST(t_interop_scepserver_certrep)
 	scepserver_expect_free(&ex);
 }
 
+/* ---- CertRep readable by PKCS7 verifiers (certmonger, sscep) ---------------------
+ * certmonger's scep-submit reads a CertRep with OpenSSL's PKCS7 API: d2i_PKCS7,
+ * then PKCS7_verify(p7, certs, store, NULL, out, 0) — no detached content, the
+ * signer's chain built to its configured CA, purpose and keyUsage errors
+ * ignored — and then checks that the encapsulated content type is id-data.
+ * PKCS7_verify refuses a SignedData without eContent ("no content"), so every
+ * CertRep must carry one, empty when there is no pkcsPKIEnvelope. */
+
+static int ignore_purpose(int ok, X509_STORE_CTX *ctx)
+{
+	int e = X509_STORE_CTX_get_error(ctx);
+
+	return e == X509_V_ERR_INVALID_PURPOSE || e == X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE
+	       ? 1 : ok;
+}
+
+/* Verifies der as certmonger does; returns the eContent's length, or -1
+ * when PKCS7_verify refuses it (the reason on stderr). */
+static long pkcs7_verify_like_certmonger(const unsigned char *der, size_t len, X509 *ca)
+{
+	const unsigned char *p = der;
+	PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)len);
+	X509_STORE *store = X509_STORE_new();
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	BIO *out = BIO_new(BIO_s_mem());
+	char *data;
+	long n = -1;
+
+	ASSERT(p7 && p == der + len && PKCS7_type_is_signed(p7));
+	ASSERT(store && certs && out && X509_STORE_add_cert(store, ca) == 1);
+	X509_STORE_set_verify_cb_func(store, ignore_purpose);
+	if (PKCS7_verify(p7, certs, store, NULL, out, 0) == 1) {
+		ASSERT(p7->d.sign->contents && p7->d.sign->contents->type &&
+		       OBJ_obj2nid(p7->d.sign->contents->type) == NID_pkcs7_data);
+		n = BIO_get_mem_data(out, &data);
+	} else {
+		ERR_print_errors_fp(stderr);
+	}
+	ERR_clear_error();
+	BIO_free(out);
+	sk_X509_free(certs);
+	X509_STORE_free(store);
+	PKCS7_free(p7);
+	return n;
+}
+
+TEST(t_certrep_verifies_with_pkcs7)
+{
+	static const int status[] = { SCEP_PENDING, SCEP_FAILURE, SCEP_SUCCESS };
+	unsigned char nonce[16], *rder;
+	size_t rlen, i, n;
+	long clen;
+	struct scep_expect ex;
+	struct scep_err err;
+	scep_rep *cr;
+
+	world();
+	for (i = 0; i < sizeof status / sizeof status[0]; i++) {
+		exchange("TID-PKCS7", nonce, status[i], &rder, &rlen);
+		clen = pkcs7_verify_like_certmonger(rder, rlen, W.ca);
+		if (clen < 0)
+			T_FAIL("PKCS7_verify refused the %s CertRep",
+			       status[i] == SCEP_PENDING ? "PENDING" :
+			       status[i] == SCEP_FAILURE ? "FAILURE" : "SUCCESS");
+		/* an eContent is present; empty unless there is an envelope */
+		ASSERT(has_econtent(rder, rlen));
+		econtent_at(rder, rlen, &n);
+		if (status[i] == SCEP_SUCCESS)
+			ASSERT(clen > 0 && (size_t)clen == n);
+		else
+			ASSERT(clen == 0 && n == 0);
+		/* and pkish's own client still reads it */
+		ex = expect("TID-PKCS7", nonce);
+		if (scep_rep_parse(rder, rlen, &ex, &cr, &err) != 0)
+			T_FAIL("client parse: %s", err.text);
+		ASSERT_EQ(scep_rep_status(cr), status[i]);
+		scep_rep_free(cr);
+		OPENSSL_free(rder);
+	}
+	world_free();
+}
+
+/* A CertRep PENDING without any eContent, as pkish sent before and other
+ * servers may: the client side still accepts it. */
+TEST(t_client_accepts_absent_econtent)
+{
+	unsigned int flags = CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP | CMS_DETACHED;
+	unsigned char nonce[16], snonce[16] = "fedcba9876543210", *der = NULL;
+	struct scep_expect ex;
+	struct scep_err err;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	scep_rep *cr;
+	BIO *in;
+	int n;
+
+	world();
+	memcpy(nonce, NONCE, sizeof nonce);
+	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	ASSERT(cms);
+	si = CMS_add1_signer(cms, W.ca, W.ca_key, EVP_sha256(), flags);
+	ASSERT(si);
+	ASSERT(CMS_signed_add1_attr_by_txt(si, OID_MSGTYPE, V_ASN1_PRINTABLESTRING, "3", 1));
+	ASSERT(CMS_signed_add1_attr_by_txt(si, OID_STATUS, V_ASN1_PRINTABLESTRING, "3", 1));
+	ASSERT(CMS_signed_add1_attr_by_txt(si, OID_TID, V_ASN1_PRINTABLESTRING, "TID-ABSENT", 10));
+	ASSERT(CMS_signed_add1_attr_by_txt(si, OID_SNONCE, V_ASN1_OCTET_STRING, snonce, 16));
+	ASSERT(CMS_signed_add1_attr_by_txt(si, OID_RNONCE, V_ASN1_OCTET_STRING, nonce, 16));
+	in = BIO_new_mem_buf("", 0);
+	ASSERT(in && CMS_final(cms, in, NULL, flags));
+	BIO_free(in);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ASSERT(n > 0);
+	CMS_ContentInfo_free(cms);
+	ASSERT(!has_econtent(der, (size_t)n));
+	ex = expect("TID-ABSENT", nonce);
+	if (scep_rep_parse(der, (size_t)n, &ex, &cr, &err) != 0)
+		T_FAIL("client refused a CertRep without eContent: %s", err.text);
+	ASSERT_EQ(scep_rep_status(cr), SCEP_PENDING);
+	scep_rep_free(cr);
+	OPENSSL_free(der);
+	world_free();
+}
+
 /* scepserver's FAILURE (wrong challenge): eContent present but empty. */
 TEST(t_interop_scepserver_failure)
 {
@@ -2015,4 +2146,5 @@ TESTS(T(t_crypto_init), T(t_pkcsreq_every_cipher_and_digest), T(t_pkcsreq_defaul
       T(t_getnextcacert), T(t_getcacaps), T(t_csr_ios_flavour), T(t_selfsigned),
       T(t_b64_liberal_decode), T(t_b64_encode_and_oversize), T(t_interop_scepclient_post),
       T(t_interop_scepclient_get), T(t_interop_scepclient_renewal),
-      T(t_interop_scepserver_certrep), T(t_interop_scepserver_failure))
+      T(t_interop_scepserver_certrep), T(t_interop_scepserver_failure),
+      T(t_certrep_verifies_with_pkcs7), T(t_client_accepts_absent_econtent))
