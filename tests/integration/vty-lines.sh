@@ -48,20 +48,14 @@ hold() {
 	"$PKISH" -d "$D" --attach <"$T/fifo$1" >"$T/out$1" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- &
 	echo $! >"$T/pid$1"
 }
-hold 1
-exec 3>"$T/fifo1"
-hold 2
-exec 4>"$T/fifo2"
-hold 3
-exec 5>"$T/fifo3"
-hold 4
-exec 6>"$T/fifo4"
 # one at a time, so that each has its line before the next connects
 for n in 1 2 3 4; do
+	hold $n
+	eval "exec $((n + 2))>\"\$T/fifo$n\""
 	eval "printf 'enable\nconfigure terminal\nend\nshow clock\n' >&$((n + 2))"
 	wait_for "$T/out$n" 'Router#show clock'
 done
-names | tail -n 4 >"$T/held"
+names | tail -n 4 | sort >"$T/held"
 printf 'vty0 (127.0.0.1)\nvty1 (127.0.0.1)\nvty2 (127.0.0.1)\nvty3 (127.0.0.1)\n' >"$T/want"
 cmp -s "$T/held" "$T/want" || fail "held sessions: $(cat "$T/held")"
 
