@@ -27,6 +27,9 @@ int cli_configure_memory(cli_sess *s);
 void cli_boot(cli_sess *s);
 /* Save the running-config to nvram:startup-config. */
 int cli_save_config(cli_sess *s);
+/* The running-config differs from what the next boot replays (the
+ * startup-config, or the factory configuration without one). */
+int cli_config_differs(cli_sess *s);
 
 /* nodes_pki.c: crypto commands */
 extern const struct cli_node n_show_crypto[], n_crypto_exec[], n_crypto_config[];

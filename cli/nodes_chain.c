@@ -102,13 +102,14 @@ static int pubkey_raw(cli_sess *s, const char *line)
 		}
 		return 0;
 	}
-	/* quit: the certificate is complete */
-	cli_exit_mode(s);
+	/* quit: the certificate is complete (the mode is left last: leaving
+	 * it any other way drops the buffer) */
 	n = h->len / 2;
 	der = n && h->len % 2 == 0 ? malloc(n) : NULL;
 	if (!der) {
 		cli_raw_printf(s, "%% Certificate data is incomplete\n");
 		hexbuf_done(h);
+		cli_exit_mode(s);
 		return CLI_ERR;
 	}
 	for (i = 0; i < n; i++)
@@ -130,13 +131,16 @@ static int pubkey_raw(cli_sess *s, const char *line)
 	pk_cert_free(cert);
 	free(der);
 	hexbuf_done(h);
+	cli_exit_mode(s);
 	return rc;
 }
 
+/* Left without `quit` (exit, end, a walkup, the end of a replay): the
+ * unfinished certificate is dropped, and so is its buffer. */
 static void pubkey_exit(cli_sess *s)
 {
 	struct hexbuf *h = hexbuf_of(s, 0);
-	if (h && !h->s)
+	if (h)
 		hexbuf_done(h);
 }
 

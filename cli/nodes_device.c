@@ -156,6 +156,15 @@ const struct cli_node n_clock_config[] = {
 
 /* ---- storage ----------------------------------------------------------------- */
 
+static char *saved_nvgen;        /* the running-config at the boot / the last save */
+
+/* What the configuration is now counts as saved. */
+static void mark_saved(pk_device *d, char *nvgen)
+{
+	free(saved_nvgen);
+	saved_nvgen = nvgen ? nvgen : cli_nvgen(d);
+}
+
 int cli_read_url(cli_sess *s, const char *url, char **data, size_t *len)
 {
 	char path[4200];
@@ -187,8 +196,10 @@ int cli_save_config(cli_sess *s)
 	if (!body)
 		return pk_err_set(PK_ENOMEM, "out of memory");
 	rc = cli_write_url(s, STARTUP_URL, body, strlen(body), 0600);
-	free(body);
+	if (rc < 0)
+		free(body);
 	if (rc == 0) {
+		mark_saved(cli_dev(s), body);
 		pk_device_set_modified(cli_dev(s), 0);
 		if (cli_pki())
 			pk_pki_saved(cli_pki());
@@ -323,7 +334,7 @@ static int h_copy(cli_sess *s, const cli_args *a)
 		int failed;
 		pk_device *d = cli_dev(s);
 		pk_device_unlock(d);   /* replay runs whole commands */
-		failed = cli_replay_config(s, src, data);
+		failed = cli_replay_buf(s, src, data, len, NULL);
 		pk_device_lock(d);
 		cli_printf(s, "%zu bytes copied\n", len);
 		free(data);
@@ -335,6 +346,7 @@ static int h_copy(cli_sess *s, const cli_args *a)
 		return cli_error(s, "Error writing %s (%s)", dst, pk_err_msg());
 	if (dst_start) {
 		cli_printf(s, "[OK]\n");
+		mark_saved(cli_dev(s), NULL);
 		pk_device_set_modified(cli_dev(s), 0);
 	} else {
 		cli_printf(s, "%zu bytes copied\n", len);
@@ -497,6 +509,22 @@ static const char *err_text(const char *path)
  * session (the console), kept for show logging as %PARSER-4-BADCFG
  * messages, and flagged on the device (pk_device_config_damaged), so that
  * nothing is applied silently and callers can refuse to overwrite it. */
+/* A boot without a startup-config to replay still ends like one: the PKI
+ * hears that the configuration is complete (keys reconciled, outstanding
+ * requests resumed: pk_pki_config_done's first call is the boot's). */
+static void boot_without_config(cli_sess *s)
+{
+	pk_device *d = cli_dev(s);
+
+	if (cli_pki()) {
+		pk_device_lock(d);
+		pk_pki_config_done(cli_pki());
+		pk_device_unlock(d);
+		cli_flush_async(s);
+	}
+	mark_saved(d, NULL);
+}
+
 void cli_boot(cli_sess *s)
 {
 	char *data, path[4200];
@@ -511,11 +539,15 @@ void cli_boot(cli_sess *s)
 	pk_device_lock(d);
 	pk_device_set_config_damaged(d, 0);
 	pk_device_unlock(d);
-	if (pk_device_path(d, STARTUP_URL, path, sizeof path) < 0)
+	if (pk_device_path(d, STARTUP_URL, path, sizeof path) < 0) {
+		boot_without_config(s);
 		return;
+	}
 	if (stat(path, &st) < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
+			boot_without_config(s);
 			return;   /* no startup-config: factory defaults */
+		}
 		rc = pk_err_set(PK_EIO, "%s: %s", path, strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
 		rc = pk_err_set(PK_EIO, "%s: not a file", path);
@@ -533,12 +565,14 @@ void cli_boot(cli_sess *s)
 		pk_device_unlock(d);
 		pk_err_clear();
 		cli_flush_async(s);
+		boot_without_config(s);
 		return;
 	}
 	cli_set_opts(s, opts | CLI_S_QUIET_LOGS);
 	cli_replay_buf(s, "startup-config", data, len, &r);
 	cli_set_opts(s, opts);
 	pk_device_set_modified(d, 0);
+	mark_saved(d, NULL);
 	show_mark_saved(pk_device_now(d));
 	free(data);
 }
@@ -561,12 +595,34 @@ static void show_boot_errors(cli_sess *s)
 		cli_printf(s, "(%lu more not kept)\n", n - k);
 }
 
+/* The configuration changed since the boot or the last save: a command
+ * changed it (IOS's "modified" flag), or the running-config generated now
+ * differs from the one generated then (saved_nvgen) — so that what the PKI
+ * does by itself (a certificate installed by an enrollment, a CA rollover,
+ * the activation of rollover certificates) counts as much as what is
+ * typed.  Generated text against generated text: a startup-config written
+ * by hand, or one with lines the boot refused, is not "modified" by that. */
+int cli_config_differs(cli_sess *s)
+{
+	pk_device *d = cli_dev(s);
+	char *run;
+	int differs;
+
+	if (pk_device_modified(d) || !saved_nvgen)
+		return 1;
+	run = cli_nvgen(d);
+	differs = !run || strcmp(saved_nvgen, run) != 0;
+	free(run);
+	return differs;
+}
+
+
 int h_reload(cli_sess *s, const cli_args *a)
 {
 	pk_device *d = cli_dev(s);
 	char ans[16];
 
-	if (pk_device_modified(d)) {
+	if (cli_config_differs(s)) {
 		int yes = cli_confirm(s, "System configuration has been modified. Save? [yes/no]: ");
 		if (yes < 0)
 			return CLI_ERR;

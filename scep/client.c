@@ -66,7 +66,7 @@ void cl_key_label(pk_tp *t, int shadow, char *buf, size_t n)
 }
 
 /* The certificate is for that key (compares the public keys). */
-static int cert_has_key(const X509 *x, const pk_key *k)
+int cl_cert_has_key(const X509 *x, const pk_key *k)
 {
 	EVP_PKEY *a = x ? X509_get0_pubkey(x) : NULL;
 	struct evp_pkey_st *b = k ? pk_key_evp(k) : NULL;
@@ -81,7 +81,7 @@ static int rollover_on_shadow_key(pk_tp *t)
 	char l[170];
 
 	cl_key_label(t, 1, l, sizeof l);
-	return cert_has_key(pk_tp_cert(t, PK_TP_ID_ROLLOVER), pk_key_find(cl_the_pki, l));
+	return cl_cert_has_key(pk_tp_cert(t, PK_TP_ID_ROLLOVER), pk_key_find(cl_the_pki, l));
 }
 
 tmr_ms cl_cert_nb(const X509 *x)
@@ -151,6 +151,20 @@ static int ca_says_nextca(const struct tpc *c)
 	return !c->caps_known || (c->caps & SCEP_CAP_NEXTCA);
 }
 
+/* The next GetCertInitial at `when` (armed only on an authoritative clock;
+ * kept for later otherwise, and persisted with the request). */
+void cl_arm_poll(struct tpc *c, tmr_ms when)
+{
+	int auth = tmr_clock_authoritative(pk_device_clock(cl_dev()));
+
+	c->poll_due = when;
+	c->poll_due_auth = auth;
+	if (auth) {
+		tmr_start(pk_device_timers(cl_dev()), &c->poll_t, when);
+		pk_device_kick(cl_dev());
+	}
+}
+
 /* Spec §3.4: after every change, which timer runs and when. */
 void cl_recompute(struct tpc *c)
 {
@@ -167,6 +181,13 @@ void cl_recompute(struct tpc *c)
 		tmr_stop(q, &c->poll_t);
 		tmr_stop(q, &c->retry_t);
 		return;
+	}
+	if (c->pending && c->csr && !tmr_armed(&c->poll_t) && !c->busy) {
+		/* a poll decided while the clock was not authoritative (or before
+		 * a restart) runs once it is: the same instant if it was decided
+		 * on an authoritative clock, else one interval from now */
+		when = c->poll_due_auth ? c->poll_due : cl_now() + c->poll_interval;
+		cl_arm_poll(c, when < cl_now() ? cl_now() : when);
 	}
 	if (pk_tp_is_server(t) || c->pending || tmr_armed(&c->retry_t) || c->busy)
 		return;
@@ -394,6 +415,7 @@ static void on_job(tmr *t, void *arg)
 		return;
 	}
 	run_job(c, c->job);
+	cl_store_sync();
 }
 
 static void on_retry(tmr *t, void *arg)
@@ -406,9 +428,10 @@ static void on_retry(tmr *t, void *arg)
 		return;
 	}
 	run_job(c, c->retry_job == JOB_NONE ? JOB_INITIAL : c->retry_job);
+	cl_store_sync();
 }
 
-static struct tpc *attach(pk_tp *t)
+struct tpc *cl_attach(pk_tp *t)
 {
 	struct tpc *c = cl_state_of(t);
 	char label[200];
@@ -454,12 +477,13 @@ static void observer(void *arg, pk_tp *t, enum pk_tp_event ev)
 		detach(t);
 		return;
 	}
-	c = attach(t);
+	c = cl_attach(t);
 	if (!c || c->quiet)
 		return;
 	if (ev == PK_TP_EV_CERTS && !pk_tp_cert(t, PK_TP_ID))
 		c->stopped = 0;
 	cl_recompute(c);
+	cl_store_sync();
 }
 
 static void clock_changed(pk_device *d, void *arg)
@@ -470,13 +494,23 @@ static void clock_changed(pk_device *d, void *arg)
 	(void)arg;
 	for (i = 0; i < pk_tp_count(cl_the_pki); i++) {
 		pk_tp *t = pk_tp_at(cl_the_pki, i);
-		struct tpc *c = attach(t);
+		struct tpc *c = cl_attach(t);
 		if (c) {
 			if (c->hold && cl_now() < c->hold_from)
 				c->hold = 0;
 			cl_recompute(c);
 		}
 	}
+	cl_store_sync();
+}
+
+/* A reload: the trustpoints go (and their requests with them, in memory);
+ * the file keeps them for the boot that follows. */
+static void on_reset(pk_device *d, void *arg)
+{
+	(void)d;
+	(void)arg;
+	cl_store_hold();
 }
 
 int scep_client_init(pk_pki *p)
@@ -486,15 +520,17 @@ int scep_client_init(pk_pki *p)
 	cl_the_pki = p;
 	pk_tp_set_observer(p, observer, NULL);
 	pk_device_on_clock_change(pk_pki_device(p), clock_changed, NULL);
+	pk_device_on_reset(pk_pki_device(p), on_reset, NULL);
+	pk_pki_on_boot(p, cl_store_restore, NULL);
 	for (i = 0; i < pk_tp_count(p); i++)
-		attach(pk_tp_at(p, i));
+		cl_attach(pk_tp_at(p, i));
 	return 0;
 }
 
 static struct tpc *find(const char *name)
 {
 	pk_tp *t = pk_tp_find(cl_the_pki, name);
-	return t ? attach(t) : NULL;
+	return t ? cl_attach(t) : NULL;
 }
 
 int scep_client_getcacert(const char *tp, struct x509_st **ca_out, int *ncerts)
@@ -601,6 +637,7 @@ int scep_client_enroll(const char *tp, const char *challenge, int with_serial, c
 	if (rc == PK_ENET)
 		connect_failed(c, kind == KIND_RENEW ? JOB_RENEW : JOB_INITIAL);
 	cl_recompute(c);
+	cl_store_sync();
 	return rc;
 }
 

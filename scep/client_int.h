@@ -43,6 +43,8 @@ struct tpc {
 	int shadow_key;              /* the request is for key X# */
 	int polls;
 	tmr_ms poll_interval;
+	tmr_ms poll_due;             /* next GetCertInitial (also while not armed) */
+	int poll_due_auth;           /* ... decided on an authoritative clock */
 	/* failures */
 	int connect_tries;
 	enum job retry_job;          /* what CONNECT RETRY re-does */
@@ -62,6 +64,7 @@ tmr_ms cl_now(void);
 struct tpc *cl_state_of(pk_tp *t);
 pk_tp *cl_tp_of(const struct tpc *c);
 void   cl_key_label(pk_tp *t, int shadow, char *buf, size_t n);   /* X or X# */
+int    cl_cert_has_key(const X509 *x, const pk_key *k);
 tmr_ms cl_cert_nb(const X509 *x);
 tmr_ms cl_cert_na(const X509 *x);
 tmr_ms cl_at_percent(tmr_ms nb, tmr_ms na, int pct);
@@ -70,6 +73,17 @@ void   cl_clear_request(struct tpc *c);
 void   cl_recompute(struct tpc *c);
 void   cl_back_off(struct tpc *c, tmr_ms limit);
 void   cl_guard_due(struct tpc *c, const X509 *cert, int pct);
+void   cl_arm_poll(struct tpc *c, tmr_ms when);
+struct tpc *cl_attach(pk_tp *t);
+
+/* client_store.c: nvram:pki-requests, every outstanding request */
+/* Write the file if what it would hold changed (no-op before the boot's
+ * restore). */
+void cl_store_sync(void);
+/* The boot: read the file back into the trustpoints (pk_pki_on_boot). */
+void cl_store_restore(pk_pki *p, void *arg);
+/* A reload starts: nothing is written until the next boot's restore. */
+void cl_store_hold(void);
 
 /* client_req.c */
 int  cl_exchange_ok(struct tpc *c, const char *op, const char *msg, struct http_response *r);
@@ -77,5 +91,7 @@ int  cl_getcacaps(struct tpc *c);
 int  cl_request(struct tpc *c, int kind, const char *challenge, int with_serial, const char *ip);
 int  cl_fetch_next_ca(struct tpc *c);
 void cl_on_poll(tmr *t, void *arg);
+/* c->csr_md5 / c->csr_sha1 from c->csr (grouped, for show). */
+void cl_csr_fingerprints(struct tpc *c);
 
 #endif

@@ -46,6 +46,11 @@ static void csr_fingerprints(const X509_REQ *csr, char md5[40], char sha1[48], i
 	OPENSSL_free(der);
 }
 
+void cl_csr_fingerprints(struct tpc *c)
+{
+	csr_fingerprints(c->csr, c->csr_md5, c->csr_sha1, 1);
+}
+
 /* GET <scep>?operation=op[&message=msg]; re-finds the trustpoint after. */
 static int exchange(struct tpc *c, const char *op, const char *msg, struct http_response *r)
 {
@@ -202,7 +207,6 @@ static void drop_shadow_key(struct tpc *c, pk_tp *t)
 static void handle_reply(struct tpc *c, scep_rep *rep)
 {
 	pk_tp *t = cl_tp_of(c);
-	tmr_queue *q = pk_device_timers(cl_dev());
 	int st = scep_rep_status(rep);
 	struct pk_tp_config cfg;
 
@@ -223,8 +227,7 @@ static void handle_reply(struct tpc *c, scep_rep *rep)
 			c->stopped = 1;
 			return;
 		}
-		tmr_start(q, &c->poll_t, cl_now() + c->poll_interval);
-		pk_device_kick(cl_dev());
+		cl_arm_poll(c, cl_now() + c->poll_interval);
 		return;
 	}
 	if (st == SCEP_FAILURE) {
@@ -353,8 +356,30 @@ int cl_request(struct tpc *c, int kind, const char *challenge, int with_serial,
 	if (rc < 0)
 		return pk_err_set(PK_ECRYPTO, "cannot build the request: %s", err.text);
 	/* The envelope's signer: a temporary self-signed certificate the first
-	 * time, the identity certificate for renewals (spec §4.5). */
-	if (kind == KIND_INITIAL) {
+	 * time, the identity certificate for renewals (spec §4.5).  A renewal
+	 * whose identity certificate has lost its key (a key store and a
+	 * configuration that disagree) is never stuck: it is signed like a
+	 * first enrollment, and the CA's grant mode decides. */
+	if (kind != KIND_INITIAL) {
+		char cur[170];
+		pk_key *ik;
+		cl_key_label(t, 0, cur, sizeof cur);
+		ik = pk_key_find(c->p, cur);
+		if (ik && cl_cert_has_key(pk_tp_cert(t, PK_TP_ID), ik)) {
+			c->signer = X509_dup(pk_tp_cert(t, PK_TP_ID));
+			c->signer_key = pk_key_evp(ik);
+			if (!c->signer) {
+				cl_clear_request(c);
+				return pk_err_set(PK_ENOMEM, "out of memory");
+			}
+			EVP_PKEY_up_ref(c->signer_key);
+		} else {
+			pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: key %s does not match the identity certificate "
+				 "of trustpoint %s; signing the renewal like a first enrollment", cur,
+				 c->name);
+		}
+	}
+	if (!c->signer) {
 		c->signer_key = reqkey;
 		EVP_PKEY_up_ref(reqkey);
 		/* OpenSSL stamps the SignedData's signingTime with the host's
@@ -369,16 +394,6 @@ int cl_request(struct tpc *c, int kind, const char *challenge, int with_serial,
 		}
 		pk_debug(PK_DBG_TRANS, "PKI: Trustpoint %s has no router cert", c->name);
 		pk_debug(PK_DBG_TRANS, "PKI: Signing pkcs7 with %s trustpoint temp self-signed cert", c->name);
-	} else {
-		char cur[170];
-		cl_key_label(t, 0, cur, sizeof cur);
-		c->signer = X509_dup(pk_tp_cert(t, PK_TP_ID));
-		c->signer_key = pk_key_evp(pk_key_find(c->p, cur));
-		if (!c->signer || !c->signer_key) {
-			cl_clear_request(c);
-			return pk_err_set(PK_ESTATE, "the identity certificate's key is missing");
-		}
-		EVP_PKEY_up_ref(c->signer_key);
 	}
 	csr_fingerprints(c->csr, c->csr_md5, c->csr_sha1, 1);
 	{
@@ -493,6 +508,7 @@ void cl_on_poll(tmr *t, void *arg)
 		cl_clear_request(c);
 		cl_set_status(tp, "Failed");
 		cl_recompute(c);
+		cl_store_sync();
 		return;
 	}
 	c->polls++;
@@ -511,7 +527,10 @@ void cl_on_poll(tmr *t, void *arg)
 	rq.subject = X509_REQ_get_subject_name(c->csr);
 	memset(&err, 0, sizeof err);
 	if (scep_request_build(&rq, nonce, &der, &len, &err) < 0) {
+		/* never stuck: the next interval tries again */
 		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: cannot build GetCertInitial: %s", err.text);
+		cl_arm_poll(c, cl_now() + c->poll_interval);
+		cl_store_sync();
 		return;
 	}
 	pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: Sending GetCertInitial (poll %d), transaction id %s",
@@ -527,10 +546,12 @@ void cl_on_poll(tmr *t, void *arg)
 	if (rc < 0) {
 		/* try again at the next interval */
 		pk_debug(PK_DBG_TRANS, "CRYPTO_PKI: poll failed: %s", pk_err_msg());
-		tmr_start(pk_device_timers(cl_dev()), &c->poll_t, cl_now() + c->poll_interval);
+		cl_arm_poll(c, cl_now() + c->poll_interval);
+		cl_store_sync();
 		return;
 	}
 	handle_reply(c, rep);
 	scep_rep_free(rep);
 	cl_recompute(c);
+	cl_store_sync();
 }
