@@ -16,8 +16,8 @@
 # kills them first anyway).  The network is the host's: apt-get inside
 # downloads from FRESH_MIRROR, and the tests use 127.0.0.1.
 #
-# Prints the time of each step and, as its last line, make check's last line
-# ("N passed, N failed"); the whole output goes to DIR.log.  Exit status:
+# Prints the time of each step and, as its last line, make check's result
+# line ("N passed, N failed"); the whole output goes to DIR.log.  Exit status:
 # make check's.
 # --keep leaves DIR (and its clone) for a look; otherwise it is removed.
 # FRESH_MIRROR (http://deb.debian.org/debian), FRESH_SUITE (bookworm).
@@ -190,6 +190,6 @@ rc=$?
 set -e
 say "make check: $(($(now) - t0)) s, status $rc"
 say "total: $(($(now) - total0)) s"
-# make check's last line, printed last (by the exit trap)
-RESULT=$(grep -v '^$' "$LOG" | tail -n 1)
+# make check's "N passed, N failed", printed last (by the exit trap)
+RESULT=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$LOG" | tail -n 1)
 exit "$rc"
