@@ -172,6 +172,8 @@ int cli_read_url(cli_sess *s, const char *url, char **data, size_t *len)
 
 	if (rc < 0)
 		return rc;
+	if (pk_device_secret_path(cli_dev(s), path))
+		return pk_err_set(PK_EDENIED, "Permission denied");
 	return pk_store_read(path, data, len);
 }
 
@@ -182,6 +184,8 @@ int cli_write_url(cli_sess *s, const char *url, const char *data, size_t len, mo
 
 	if (rc < 0)
 		return rc;
+	if (pk_device_secret_path(cli_dev(s), path))
+		return pk_err_set(PK_EDENIED, "Permission denied");
 	pk_store_dirname(path, dir, sizeof dir);
 	if ((rc = pk_store_mkdirs(dir, 0700)) < 0)
 		return rc;

@@ -2,6 +2,7 @@
  * device.c — the device object (see device.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -166,6 +167,13 @@ int pk_device_open(const char *dir, int frozen_clock, pk_device **out)
 		pk_device_free(d);
 		return rc;
 	}
+	/* interrupted atomic writes of an earlier life (kill -9, power cut):
+	 * the device is ours now (the caller holds its lock) */
+	pk_store_clean_tmp(dir);
+	snprintf(sub, sizeof sub, "%s/nvram", dir);
+	pk_store_clean_tmp(sub);
+	snprintf(sub, sizeof sub, "%s/flash", dir);
+	pk_store_clean_tmp(sub);
 	calendar_load(d);
 	board_id_load(d);
 	pk_device_reset(d);
@@ -232,6 +240,35 @@ int pk_device_path(const pk_device *d, const char *url, char *buf, size_t n)
 	if (w < 0 || (size_t)w >= n)
 		return pk_err_set(PK_EINVAL, "path too long");
 	return 0;
+}
+
+/* A host path's canonical form: realpath of the file, or of its directory
+ * plus its name when the file does not exist yet. */
+static int canonical(const char *path, char *out)
+{
+	char dir[4096], rdir[PATH_MAX];
+	const char *base;
+
+	if (realpath(path, out))
+		return 0;
+	pk_store_dirname(path, dir, sizeof dir);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!realpath(dir, rdir))
+		return -1;
+	if (snprintf(out, PATH_MAX, "%s/%s", rdir, base) >= PATH_MAX)
+		return -1;
+	return 0;
+}
+
+int pk_device_secret_path(const pk_device *d, const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX], pc[4200];
+
+	snprintf(pc, sizeof pc, "%s/nvram/private-config", d->dir);
+	if (canonical(path, a) < 0 || canonical(pc, b) < 0)
+		return strstr(path, "private-config") != NULL;   /* when unsure: refuse */
+	return strcmp(a, b) == 0;
 }
 
 void pk_device_lock(pk_device *d)

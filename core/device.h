@@ -27,6 +27,11 @@ const char *pk_device_dir(const pk_device *d);
  * http:) are PK_EINVAL with a message.  ".." components are refused. */
 int  pk_device_path(const pk_device *d, const char *url, char *buf, size_t n);
 
+/* The host path is the device's private key store (nvram:private-config,
+ * however it is reached: nvram:, unix:, a symbolic link): no command reads
+ * or writes it as a file (IOS refuses to open private-config). */
+int  pk_device_secret_path(const pk_device *d, const char *path);
+
 void pk_device_lock(pk_device *d);
 void pk_device_unlock(pk_device *d);
 

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+
 #include "core/pki_int.h"
 
 static void tp_defaults(struct pk_tp_config *c)
@@ -230,6 +232,17 @@ int pk_tp_set_cert(pk_tp *t, enum pk_tp_slot slot, const struct x509_st *c)
 
 	if ((unsigned)slot >= PK_TP__SLOTS)
 		return pk_err_set(PK_EINVAL, "invalid certificate slot");
+	/* a self-issued CA certificate proves itself: a damaged one (a changed
+	 * byte in a configuration's hex block) is refused, not trusted */
+	if (x && (slot == PK_TP_CA || slot == PK_TP_CA_ROLLOVER) &&
+	    X509_check_issued(x, x) == X509_V_OK) {
+		EVP_PKEY *pub = X509_get0_pubkey(x);
+		int ok = pub && X509_verify(x, pub) == 1;
+		ERR_clear_error();
+		if (!ok)
+			return pk_err_set(PK_EINVAL, "the CA certificate's signature does not verify "
+					  "(damaged?)");
+	}
 	if (x && !X509_up_ref(x))
 		return pk_err_set(PK_ENOMEM, "out of memory");
 	X509_free(t->certs[slot]);

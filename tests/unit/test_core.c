@@ -671,7 +671,51 @@ TEST(device_hostname_limits)
 	pk_device_free(d);
 }
 
-TESTS(T(store_write_read), T(store_big_file), T(store_mode_despite_umask),
+/* ---- never replace a record; leftovers of a killed write ------------------------- */
+
+TEST(store_write_new_never_replaces)
+{
+	char *d;
+
+	mktmp();
+	ASSERT_EQ(pk_store_write_new(path("r"), "one", 3, 0644), 0);
+	ASSERT_EQ(pk_store_write_new(path("r"), "two", 3, 0644), PK_EEXIST);
+	d = slurp(path("r"));
+	ASSERT_STREQ(d, "one");
+	free(d);
+	ASSERT_EQ(count_entries(tmpdir, ".tmp."), 0);      /* no temporary file left */
+	cleanup();
+}
+
+TEST(device_open_removes_torn_writes)
+{
+	pk_device *d;
+	FILE *f;
+	const char *names[] = { "nvram/startup-config.tmp.4242.0", "flash/x.tmp.1.2",
+				"keep.tmp.1.2", "flash/notes.tmp", "flash/a.tmp.x.1" };
+	size_t i;
+
+	mktmp();
+	d = open_dev(1);                      /* makes nvram/ and flash/ */
+	pk_device_free(d);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		f = fopen(path(names[i]), "w");
+		ASSERT(f);
+		fclose(f);
+	}
+	ASSERT(pk_store_is_tmp("x.tmp.1.2") && !pk_store_is_tmp("notes.tmp") &&
+	       !pk_store_is_tmp("a.tmp.x.1"));
+	d = open_dev(1);
+	ASSERT(!pk_store_exists(path(names[0])));
+	ASSERT(!pk_store_exists(path(names[1])));
+	ASSERT(!pk_store_exists(path(names[2])));
+	ASSERT(pk_store_exists(path(names[3])));           /* not ours: kept */
+	ASSERT(pk_store_exists(path(names[4])));
+	pk_device_free(d);
+	cleanup();
+}
+
+TESTS(T(store_write_new_never_replaces), T(device_open_removes_torn_writes), T(store_write_read), T(store_big_file), T(store_mode_despite_umask),
       T(store_fail_writes_keeps_old_file), T(store_failed_rename_cleans_up),
       T(store_read_errors), T(store_remove_and_mkdirs), T(store_dirname),
       T(log_buffer_off_by_default), T(log_buffer_ring_bounds),
