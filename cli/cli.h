@@ -188,6 +188,7 @@ void cli_flush_async(cli_sess *s);
 /* Non-zero once the session asked to end (exit from EXEC, reload drop). */
 int  cli_done(const cli_sess *s);
 void cli_set_done(cli_sess *s);
+void cli_clear_done(cli_sess *s);        /* the session goes on after all */
 /* Any line failed since the session began. */
 int  cli_failed(const cli_sess *s);
 void cli_set_priv(cli_sess *s, int priv);

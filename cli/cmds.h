@@ -30,6 +30,11 @@ int cli_save_config(cli_sess *s);
 /* The running-config differs from what the next boot replays (the
  * startup-config, or the factory configuration without one). */
 int cli_config_differs(cli_sess *s);
+/* `write memory` with its output. */
+int cli_write_memory(cli_sess *s);
+/* The local console is about to end pkish: ask about unsaved changes;
+ * 1 = ^C, stay. */
+int cli_console_leaving(cli_sess *s);
 
 /* nodes_pki.c: crypto commands */
 extern const struct cli_node n_show_crypto[], n_crypto_exec[], n_crypto_config[];

@@ -622,7 +622,9 @@ int main(int argc, char **argv)
 		printf("\npkish %s: IOS PKI simulator on device %s. Type ? for help.\n\n",
 		       PACKAGE_VERSION, o.dir);
 		fflush(stdout);
-		term_run_local(s, &tl);
+		do
+			term_run_local(s, &tl);
+		while (!pkish_stopping() && cli_console_leaving(s));
 		if (!pkish_stopping())
 			printf("\n");
 	} else {

@@ -599,7 +599,7 @@ static int h_cs_pkcs10(cli_sess *s, const cli_args *a)
 		text = cli_read_paste(s, 1);
 	}
 	if (!text)
-		return cli_error(s, "No request given");
+		return cli_interrupted(s) ? CLI_ERR : cli_error(s, "No request given");
 	rc = pk_pem_decode(text, &der, &len);
 	free(text);
 	if (rc < 0)

@@ -212,7 +212,7 @@ int cli_save_config(cli_sess *s)
 	return rc;
 }
 
-static int write_memory(cli_sess *s)
+int cli_write_memory(cli_sess *s)
 {
 	int rc;
 
@@ -255,7 +255,7 @@ int h_write(cli_sess *s, const cli_args *a)
 	}
 	if (cli_arg_has(a, "erase"))
 		return erase_startup(s);
-	return write_memory(s);
+	return cli_write_memory(s);
 }
 
 const struct cli_node n_write[] = {
@@ -323,7 +323,7 @@ static int h_copy(cli_sess *s, const cli_args *a)
 	if (cli_ask(s, q, ans, sizeof ans) < 0)
 		return CLI_ERR;
 	if (src_run && dst_start)
-		return write_memory(s);
+		return cli_write_memory(s);
 	if (src_run) {
 		data = cli_nvgen(cli_dev(s));
 		len = data ? strlen(data) : 0;
@@ -621,6 +621,34 @@ int cli_config_differs(cli_sess *s)
 }
 
 
+/* The local console ends pkish: the device powers off.  Unsaved changes
+ * are asked about as reload asks (`Save? [yes/no]`); ^C at the question
+ * cancels the exit.  Returns 1 when the console should go on. */
+int cli_console_leaving(cli_sess *s)
+{
+	pk_device *d = cli_dev(s);
+	int differs, yes;
+
+	pk_device_lock(d);
+	differs = cli_config_differs(s);
+	pk_device_unlock(d);
+	if (!differs)
+		return 0;
+	cli_set_interrupted(s, 0);
+	yes = cli_confirm(s, "System configuration has been modified. Save? [yes/no]: ");
+	if (yes < 0 && cli_interrupted(s)) {
+		cli_set_interrupted(s, 0);
+		cli_clear_done(s);
+		return 1;
+	}
+	if (yes == 1) {
+		pk_device_lock(d);
+		cli_write_memory(s);
+		pk_device_unlock(d);
+	}
+	return 0;
+}
+
 int h_reload(cli_sess *s, const cli_args *a)
 {
 	pk_device *d = cli_dev(s);
@@ -630,7 +658,7 @@ int h_reload(cli_sess *s, const cli_args *a)
 		int yes = cli_confirm(s, "System configuration has been modified. Save? [yes/no]: ");
 		if (yes < 0)
 			return CLI_ERR;
-		if (yes && write_memory(s) < 0)
+		if (yes && cli_write_memory(s) < 0)
 			return CLI_ERR;
 	}
 	if (cli_ask(s, "Proceed with reload? [confirm]", ans, sizeof ans) < 0 ||

@@ -140,9 +140,16 @@ static int h_key_import(cli_sess *s, const cli_args *a)
 		cli_printf(s, "%% Enter PEM-formatted public General Purpose key or certificate.\n"
 			   "%% End with a blank line or \"quit\" on a line by itself.\n");
 		pub = cli_read_paste(s, 1);
-		cli_printf(s, "%% Enter PEM-formatted encrypted private General Purpose key.\n"
-			   "%% End with \"quit\" on a line by itself.\n");
-		priv = cli_read_paste(s, 0);
+		if (!cli_interrupted(s)) {
+			cli_printf(s, "%% Enter PEM-formatted encrypted private General Purpose key.\n"
+				   "%% End with \"quit\" on a line by itself.\n");
+			priv = cli_read_paste(s, 0);
+		}
+	}
+	if (cli_interrupted(s)) {         /* ^C while pasting: nothing imported */
+		free(pub);
+		free(priv);
+		return CLI_ERR;
 	}
 	rc = priv ? pk_key_import(P(), label, pub, priv, pass, cli_arg_has(a, "exportable"))
 		  : pk_err_set(PK_EINVAL, "no private key given");

@@ -32,8 +32,14 @@ char *cli_read_paste(cli_sess *s, int blank_ends)
 	for (;;) {
 		char *p;
 		size_t n;
-		if (cli_ask(s, "", line, sizeof line) < 0)
+		if (cli_ask(s, "", line, sizeof line) < 0) {
+			if (cli_interrupted(s)) {
+				/* ^C: nothing of what was pasted is used */
+				free(buf);
+				return NULL;
+			}
 			break;
+		}
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
 		n = strlen(p);

@@ -79,6 +79,7 @@ const char *cli_sess_name(const cli_sess *s) { return s->name; }
 int cli_sess_priv(const cli_sess *s) { return s->priv; }
 int cli_done(const cli_sess *s) { return s->done; }
 void cli_set_done(cli_sess *s) { s->done = 1; }
+void cli_clear_done(cli_sess *s) { s->done = 0; }
 int cli_failed(const cli_sess *s) { return s->failed; }
 void cli_mark_failed(cli_sess *s) { s->failed = 1; }
 unsigned cli_opts(const cli_sess *s) { return s->opts; }

@@ -175,6 +175,23 @@ tm_type 'hostname Router'
 tm_keys C-z
 tm_wait_last 'Router#'
 
+# ---- ^C while pasting a key: nothing of the paste is used --------------------------------
+tm_clear
+tm_type 'configure terminal'
+tm_keys Enter
+tm_type 'crypto key import rsa PASTED pem terminal cisco123'
+tm_keys Enter
+tm_wait 'End with a blank line or "quit" on a line by itself.'
+tm_type 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'
+tm_keys Enter
+tm_keys C-c
+tm_wait_last 'Router(config)#'
+tm_keys C-z
+tm_wait_last 'Router#'
+tm_screen >"$TM_OUT"
+contains "$TM_OUT" 'Key pair import' && fail "^C while pasting went on: $(cat "$TM_OUT")"
+contains "$TM_OUT" 'Enter PEM-formatted encrypted private' && fail "^C while pasting asked for more: $(cat "$TM_OUT")"
+
 # ---- a log line from another session while a line is half typed --------------------------
 tm_clear
 tm_type 'show cl'
@@ -187,8 +204,24 @@ tm_keys Enter
 tm_wait '10:00:00.000 UTC Wed Jan 1 2020'
 tm_wait_last 'Router#'
 
-# ---- exit ends the console --------------------------------------------------------------------
+# ---- exit ends the console; unsaved changes are asked about (^C: stay) -----------------------
+tm_clear
+tm_type 'configure terminal'
+tm_keys Enter
+tm_type 'hostname LEAVING'
+tm_keys Enter
+tm_keys C-z
+tm_wait_last 'LEAVING#'
 tm_type 'exit'
+tm_keys Enter
+tm_wait 'System configuration has been modified. Save? [yes/no]:'
+tm_keys C-c
+tm_wait_last 'LEAVING#'
+[ -e "$D/console.sock" ] || fail "^C at the exit question ended pkish"
+tm_type 'exit'
+tm_keys Enter
+tm_wait_last 'System configuration has been modified. Save? [yes/no]:'
+tm_type 'no'
 tm_keys Enter
 i=0
 while [ -e "$D/console.sock" ]; do
@@ -196,4 +229,5 @@ while [ -e "$D/console.sock" ]; do
 	[ $i -gt 100 ] && fail "exit did not end pkish"
 	sleep 0.05
 done
+contains "$D/nvram/startup-config" LEAVING && fail "'no' saved the configuration"
 exit 0
