@@ -80,6 +80,33 @@ wait $SC || { cat "$T/c3/log"; fail "the pending client did not get its certific
 openssl verify -CAfile "$T/ca.pem" "$T/c3/cert.pem" >/dev/null || fail "granted cert does not verify"
 P -c 'show crypto pki server CA requests' | grep -q granted || fail "request not shown as granted"
 
+# 4b. the CA is killed (kill -9) and restarted while a request waits: the
+# grant after the restart reaches the waiting client, whose next poll gets
+# the certificate (no second request, no second grant)
+P -c 'write memory' >/dev/null 2>&1 || fail "write memory"
+mkdir -p "$T/c4"
+timeout 200 scepclient -server-url "$URL" -private-key "$T/c4/key.pem" \
+	-certificate "$T/c4/cert.pem" -cn client4 >"$T/c4/log" 2>&1 &
+SC=$!
+i=0
+until P -c 'show crypto pki server CA requests' | grep -q 'pending.*cn=client4'; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { kill $SC 2>/dev/null; cat "$T/c4/log"; fail "client4: no pending request"; }
+	sleep 0.2
+done
+pid=$(daemon_pid "$CA")
+kill -9 "$pid"
+wait_dead "$pid" || fail "the CA did not die"
+start_daemon "$CA" --http-bind 127.0.0.1 || fail "the CA did not restart"
+P -c 'show crypto pki server CA requests' >"$T/req4.out"
+[ "$(grep -c 'pending.*cn=client4' "$T/req4.out")" -eq 1 ] ||
+	{ cat "$T/req4.out"; fail "the pending request did not survive the restart"; }
+"$PKISH" -d "$CA" -c 'crypto pki server CA grant all' || fail "grant all after the restart failed"
+wait $SC || { cat "$T/c4/log"; fail "client4 did not get its certificate after the CA restart"; }
+openssl verify -CAfile "$T/ca.pem" "$T/c4/cert.pem" >/dev/null || fail "client4's cert does not verify"
+P -c 'show crypto pki server CA requests' >"$T/req4.out"
+[ "$(grep -c 'cn=client4' "$T/req4.out")" -eq 1 ] || { cat "$T/req4.out"; fail "client4 needed a second request"; }
+
 # 5. GetNextCACert: 404 before a rollover, a signed chain after
 st=$("$BUILD/tools/scepget" "$URL?operation=GetNextCACert&message=CA" "$T/next.der")
 [ "${st%% *}" = 404 ] || fail "GetNextCACert without a rollover CA: $st"
