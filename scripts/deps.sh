@@ -19,7 +19,7 @@ case $profile in
   *) echo "deps.sh: unknown profile $profile (build, check, bench, fuzz)" >&2; exit 2 ;;
 esac
 case $profile in
-  check|bench) pkgs="$pkgs openssl tmux expect scep iproute2 procps diffutils" ;;
+  check|bench) pkgs="$pkgs openssl tmux expect scep iproute2 procps diffutils certmonger" ;;
 esac
 case $profile in
   bench) pkgs="$pkgs valgrind time" ;;
