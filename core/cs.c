@@ -376,6 +376,16 @@ static int cs_start(pk_cs *cs)
 		goto out;
 	}
 	if (strcmp(path, cs->dbdir) != 0) {
+		/* another database (database url changed while shut): its own
+		 * serials and requests; the old ones were written back there at
+		 * the stop */
+		if (cs->dbdir[0]) {
+			pki_cs_reqs_free(cs);
+			cs->next_id = 0;
+			cs->reqdb_max = 0;
+			cs->ser_ca = 0;
+			cs->ser_ca_known = 0;
+		}
 		snprintf(cs->dbdir, sizeof cs->dbdir, "%s", path);
 		cs->ser_ready = 0;
 		cs->reqdb_loaded = 0;

@@ -36,14 +36,12 @@
  * caller, which refuses the change that needed it.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "core/cs_int.h"
+#include "core/textrec.h"
 
 #define RDB_MAGIC "pkish-cs-requests 1"
 
@@ -55,121 +53,42 @@ static void rdb_path(const pk_cs *cs, char *buf, size_t n)
 	pki_cs_db_path(cs, file, buf, n);
 }
 
-/* ---- text buffer ----------------------------------------------------------------- */
-
-struct buf {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap : 4096;
-		char *np;
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		np = realloc(b->p, nc);
-		if (!np) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void put_hex(struct buf *b, const char *key, const unsigned char *s, size_t n)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	size_t i;
-
-	put(b, key, strlen(key));
-	put(b, " ", 1);
-	for (i = 0; i < n; i++) {
-		char two[2] = { hx[s[i] >> 4], hx[s[i] & 15] };
-		put(b, two, 2);
-	}
-	put(b, "\n", 1);
-}
-
-static void put_b64(struct buf *b, const char *key, const unsigned char *der, size_t n)
-{
-	char *enc;
-
-	if (n > 1 << 20) {
-		b->oom = 1;
-		return;
-	}
-	enc = malloc(4 * ((n + 2) / 3) + 1);
-	if (!enc) {
-		b->oom = 1;
-		return;
-	}
-	EVP_EncodeBlock((unsigned char *)enc, der, (int)n);
-	put(b, key, strlen(key));
-	put(b, " ", 1);
-	put(b, enc, strlen(enc));
-	put(b, "\n", 1);
-	free(enc);
-}
-
 /* ---- write ------------------------------------------------------------------------ */
 
 static const char *const state_name[] = { "pending", "granted", "rejected" };
 
 static int rdb_write(pk_cs *cs)
 {
-	struct buf b = { NULL, 0, 0, 0 };
+	struct pk_tb b = { NULL, 0, 0, 0 };
 	char path[4200];
 	size_t i;
 	int rc;
 
-	putf(&b, RDB_MAGIC "\nnext %ld\nlast-serial %llX\n", cs->next_id,
+	pk_tb_printf(&b, RDB_MAGIC "\nnext %ld\nlast-serial %llX\n", cs->next_id,
 	     (unsigned long long)cs->last_serial);
 	for (i = 0; i < cs->nreqs; i++) {
 		const struct cs_req *e = cs->reqs[i];
 
-		putf(&b, "entry %ld\nstate %s\ncollected %d\nrollover %d\ncreated %lld\nfp %s\n",
+		pk_tb_printf(&b, "entry %ld\nstate %s\ncollected %d\nrollover %d\ncreated %lld\nfp %s\n",
 		     e->id, state_name[e->state], e->collected, e->for_rollover,
 		     (long long)e->created, e->fp);
 		if (e->serial)
-			putf(&b, "serial %llX\n", (unsigned long long)e->serial);
+			pk_tb_printf(&b, "serial %llX\n", (unsigned long long)e->serial);
 		if (e->txid)
-			put_hex(&b, "txid", (const unsigned char *)e->txid, strlen(e->txid));
-		put_hex(&b, "subject", (const unsigned char *)e->subject, strlen(e->subject));
+			pk_tb_hex(&b, "txid", (const unsigned char *)e->txid, strlen(e->txid));
+		pk_tb_hex(&b, "subject", (const unsigned char *)e->subject, strlen(e->subject));
 		if (e->csr)
-			put_b64(&b, "csr", e->csr, e->csr_len);
+			pk_tb_b64(&b, "csr", e->csr, e->csr_len);
 		/* a collected certificate is kept for a requester whose reply
 		 * was lost, unless <serial>.crt has it (level complete) */
 		if (e->cert && (!e->collected || cs->cfg.db_level != PK_DB_COMPLETE)) {
 			unsigned char *der = NULL;
 			int n = i2d_X509(e->cert, &der);
 			if (n > 0)
-				put_b64(&b, "cert", der, (size_t)n);
+				pk_tb_b64(&b, "cert", der, (size_t)n);
 			OPENSSL_free(der);
 		}
-		put(&b, "end\n", 4);
+		pk_tb_put(&b, "end\n", 4);
 	}
 	if (b.oom) {
 		free(b.p);
@@ -207,56 +126,6 @@ void pki_cs_reqdb_flush(pk_cs *cs)
 }
 
 /* ---- read ------------------------------------------------------------------------- */
-
-static int unhex(const char *s, char **out)
-{
-	size_t n = strlen(s), i;
-	char *o;
-
-	if (n % 2)
-		return -1;
-	o = malloc(n / 2 + 1);
-	if (!o)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = s[2 * i], lo = s[2 * i + 1];
-		hi = hi >= 'A' && hi <= 'F' ? hi - 'A' + 10 : hi >= '0' && hi <= '9' ? hi - '0' : -1;
-		lo = lo >= 'A' && lo <= 'F' ? lo - 'A' + 10 : lo >= '0' && lo <= '9' ? lo - '0' : -1;
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(o);
-			return -1;
-		}
-		o[i] = (char)(hi << 4 | lo);
-	}
-	o[n / 2] = '\0';
-	*out = o;
-	return 0;
-}
-
-static int unb64(const char *s, unsigned char **out, size_t *len)
-{
-	size_t n = strlen(s), pad = 0;
-	unsigned char *o;
-	int r;
-
-	if (n == 0 || n % 4 || n > 4 << 20)
-		return -1;
-	o = malloc(n / 4 * 3 + 1);
-	if (!o)
-		return -1;
-	r = EVP_DecodeBlock(o, (const unsigned char *)s, (int)n);
-	if (r < 0) {
-		free(o);
-		return -1;
-	}
-	if (s[n - 1] == '=')
-		pad++;
-	if (s[n - 2] == '=')
-		pad++;
-	*out = o;
-	*len = (size_t)r - pad;
-	return 0;
-}
 
 static void entry_free(struct cs_req *e)
 {
@@ -362,18 +231,18 @@ int pki_cs_reqdb_load(pk_cs *cs)
 		} else if (strcmp(line, "serial") == 0) {
 			e->serial = strtoull(v, NULL, 16);
 		} else if (strcmp(line, "txid") == 0) {
-			if (unhex(v, &e->txid) < 0)
-				e->txid = NULL;
+			free(e->txid);
+			e->txid = pk_unhex(v);
 		} else if (strcmp(line, "subject") == 0) {
-			if (unhex(v, &e->subject) < 0)
-				e->subject = NULL;
+			free(e->subject);
+			e->subject = pk_unhex(v);
 		} else if (strcmp(line, "csr") == 0) {
-			if (unb64(v, &e->csr, &e->csr_len) < 0)
-				e->csr = NULL;
+			free(e->csr);
+			e->csr = pk_unb64(v, &e->csr_len);
 		} else if (strcmp(line, "cert") == 0) {
 			unsigned char *der;
 			size_t n;
-			if (unb64(v, &der, &n) == 0) {
+			if ((der = pk_unb64(v, &n)) != NULL) {
 				pk_cert_parse(der, n, &e->cert);
 				free(der);
 			}

@@ -81,12 +81,13 @@ static int key_known(const pk_pki *p, EVP_PKEY *k, const pk_key *skip_live)
 }
 
 /* Keep a copy of a saved key that leaves the live set (in memory; the
- * caller writes the file).  Returns 0, or PK_ENOMEM. */
-static int retire(pk_pki *p, const pk_key *k, const pk_key *still_live)
+ * caller writes the file), unless its material stays known anyway.
+ * Returns 0, or PK_ENOMEM. */
+static int retire(pk_pki *p, const pk_key *k)
 {
 	pk_key *r, **nr;
 
-	if (!k->saved || key_known(p, k->pkey, k == still_live ? NULL : k))
+	if (!k->saved || key_known(p, k->pkey, k))
 		return 0;
 	if (p->nretired == p->capretired) {
 		size_t nc = p->capretired ? p->capretired * 2 : 4;
@@ -465,7 +466,7 @@ int pki_key_put(pk_pki *p, const char *label, EVP_PKEY *pkey, int exportable)
 	if (!k)
 		return pk_err_set(PK_ENOMEM, "out of memory");
 	nret = p->nretired;
-	rc = idx >= 0 && !same_key(k, pkey) ? retire(p, k, NULL) : 0;
+	rc = idx >= 0 && !same_key(k, pkey) ? retire(p, k) : 0;
 	if (rc == 0)
 		rc = keyfile_write(p, &nk, NULL);
 	if (rc < 0) {
@@ -699,7 +700,7 @@ static int key_remove(pk_pki *p, const char *label, int zeroize)
 		free(all);
 		p->capretired = nall + 1;
 	} else {
-		rc = retire(p, p->keys[idx], NULL);
+		rc = retire(p, p->keys[idx]);
 		if (rc == 0)
 			rc = keyfile_write(p, NULL, p->keys[idx]);
 		if (rc < 0) {
@@ -743,9 +744,9 @@ int pk_key_rename(pk_pki *p, const char *from, const char *to)
 	ti = key_index(p, to);
 	nret = p->nretired;
 	/* the key the saved configuration knows as `to` (a certificate of the
-	 * startup-config may still use it), and `from` itself if it was saved
-	 * under that name */
-	rc = ti >= 0 ? retire(p, p->keys[ti], NULL) : 0;
+	 * startup-config may still use it); `from`'s material stays live under
+	 * `to`, where the boot's reconciliation finds it if `from` is wanted */
+	rc = ti >= 0 ? retire(p, p->keys[ti]) : 0;
 	if (rc == 0)
 		rc = keyfile_write(p, &renamed, p->keys[fi]);
 	if (rc < 0) {

@@ -39,6 +39,7 @@
 
 #include "scep/client.h"
 #include "scep/client_int.h"
+#include "core/textrec.h"
 
 #define STORE_MAGIC "pkish-pki-requests 1"
 
@@ -52,85 +53,17 @@ static void store_path(char *buf, size_t n)
 
 /* ---- writing ------------------------------------------------------------------------- */
 
-struct sb {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void sb_put(struct sb *b, const char *s, size_t n)
+static void tb_num(struct pk_tb *b, const char *key, long long v)
 {
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap : 2048;
-		char *np;
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		np = realloc(b->p, nc);
-		if (!np) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
+	pk_tb_printf(b, "%s %lld\n", key, v);
 }
 
-static void sb_line(struct sb *b, const char *key, const char *val)
+static void tb_der(struct pk_tb *b, const char *key, const unsigned char *der, int n)
 {
-	sb_put(b, key, strlen(key));
-	sb_put(b, " ", 1);
-	sb_put(b, val, strlen(val));
-	sb_put(b, "\n", 1);
-}
-
-static void sb_num(struct sb *b, const char *key, long long v)
-{
-	char num[32];
-
-	snprintf(num, sizeof num, "%lld", v);
-	sb_line(b, key, num);
-}
-
-static void sb_hex(struct sb *b, const char *key, const char *s)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	size_t i, n = strlen(s);
-	char *h = malloc(2 * n + 1);
-
-	if (!h) {
+	if (n <= 0)
 		b->oom = 1;
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		h[2 * i] = hx[(unsigned char)s[i] >> 4];
-		h[2 * i + 1] = hx[(unsigned char)s[i] & 15];
-	}
-	h[2 * n] = '\0';
-	sb_line(b, key, h);
-	free(h);
-}
-
-static void sb_der(struct sb *b, const char *key, const unsigned char *der, int n)
-{
-	char *enc;
-
-	if (n <= 0) {
-		b->oom = 1;
-		return;
-	}
-	enc = malloc(4 * (((size_t)n + 2) / 3) + 1);
-	if (!enc) {
-		b->oom = 1;
-		return;
-	}
-	EVP_EncodeBlock((unsigned char *)enc, der, n);
-	sb_line(b, key, enc);
-	free(enc);
+	else
+		pk_tb_b64(b, key, der, (size_t)n);
 }
 
 /* The label of the key that signs this request's messages. */
@@ -151,7 +84,7 @@ static int signer_label(struct tpc *c, pk_tp *t, char *buf, size_t n)
 	return -1;
 }
 
-static void emit(struct sb *b, struct tpc *c, pk_tp *t)
+static void emit(struct pk_tb *b, struct tpc *c, pk_tp *t)
 {
 	unsigned char *der = NULL;
 	char label[170];
@@ -159,35 +92,35 @@ static void emit(struct sb *b, struct tpc *c, pk_tp *t)
 
 	if (signer_label(c, t, label, sizeof label) < 0)
 		return;              /* not a key of the store: cannot be resumed */
-	sb_hex(b, "tp", c->name);
-	sb_num(b, "kind", c->pending);
-	sb_hex(b, "tid", c->tid);
-	sb_hex(b, "signer-key", label);
-	sb_num(b, "rollover", c->for_rollover);
-	sb_num(b, "shadow-key", c->shadow_key);
-	sb_num(b, "polls", c->polls);
-	sb_num(b, "interval", c->poll_interval);
-	sb_num(b, "due", c->poll_due);
-	sb_num(b, "due-auth", c->poll_due_auth);
+	pk_tb_hex(b, "tp", c->name, strlen(c->name));
+	tb_num(b, "kind", c->pending);
+	pk_tb_hex(b, "tid", c->tid, strlen(c->tid));
+	pk_tb_hex(b, "signer-key", label, strlen(label));
+	tb_num(b, "rollover", c->for_rollover);
+	tb_num(b, "shadow-key", c->shadow_key);
+	tb_num(b, "polls", c->polls);
+	tb_num(b, "interval", c->poll_interval);
+	tb_num(b, "due", c->poll_due);
+	tb_num(b, "due-auth", c->poll_due_auth);
 	n = i2d_X509_REQ(c->csr, &der);
-	sb_der(b, "csr", der, n);
+	tb_der(b, "csr", der, n);
 	OPENSSL_free(der);
 	der = NULL;
 	n = i2d_X509(c->signer, &der);
-	sb_der(b, "signer", der, n);
+	tb_der(b, "signer", der, n);
 	OPENSSL_free(der);
-	sb_put(b, "end\n", 4);
+	pk_tb_put(b, "end\n", 4);
 }
 
 void cl_store_sync(void)
 {
-	struct sb b = { NULL, 0, 0, 0 };
+	struct pk_tb b = { NULL, 0, 0, 0 };
 	char path[4200];
 	size_t i, head;
 
 	if (!ready || !cl_the_pki)
 		return;
-	sb_put(&b, STORE_MAGIC "\n", strlen(STORE_MAGIC) + 1);
+	pk_tb_put(&b, STORE_MAGIC "\n", strlen(STORE_MAGIC) + 1);
 	head = b.n;
 	for (i = 0; i < pk_tp_count(cl_the_pki); i++) {
 		pk_tp *t = pk_tp_at(cl_the_pki, i);
@@ -227,48 +160,6 @@ void cl_store_hold(void)
 }
 
 /* ---- reading back ------------------------------------------------------------------- */
-
-static char *unhex(const char *s)
-{
-	size_t n = strlen(s), i;
-	char *o;
-
-	if (n % 2)
-		return NULL;
-	o = malloc(n / 2 + 1);
-	if (!o)
-		return NULL;
-	for (i = 0; i < n / 2; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2X", &v) != 1 || v == 0) {
-			free(o);
-			return NULL;
-		}
-		o[i] = (char)v;
-	}
-	o[n / 2] = '\0';
-	return o;
-}
-
-static unsigned char *unb64(const char *s, long *len)
-{
-	size_t n = strlen(s);
-	unsigned char *o;
-	int r;
-
-	if (n == 0 || n % 4 || n > (1u << 20))
-		return NULL;
-	o = malloc(n / 4 * 3 + 1);
-	if (!o)
-		return NULL;
-	r = EVP_DecodeBlock(o, (const unsigned char *)s, (int)n);
-	if (r < 0) {
-		free(o);
-		return NULL;
-	}
-	*len = r - (s[n - 1] == '=') - (s[n - 2] == '=');
-	return o;
-}
 
 struct entry {
 	char *tp, *tid, *key;
@@ -356,7 +247,7 @@ void cl_store_restore(pk_pki *p, void *arg)
 		char *v = strchr(line, ' ');
 		unsigned char *der;
 		const unsigned char *q;
-		long len = 0;
+		size_t len = 0;
 
 		if (!magic) {
 			magic = strcmp(line, STORE_MAGIC) == 0;
@@ -374,13 +265,13 @@ void cl_store_restore(pk_pki *p, void *arg)
 		*v++ = '\0';
 		if (!strcmp(line, "tp")) {
 			entry_clear(&e);
-			e.tp = unhex(v);
+			e.tp = pk_unhex(v);
 		} else if (!strcmp(line, "tid")) {
 			free(e.tid);
-			e.tid = unhex(v);
+			e.tid = pk_unhex(v);
 		} else if (!strcmp(line, "signer-key")) {
 			free(e.key);
-			e.key = unhex(v);
+			e.key = pk_unhex(v);
 		} else if (!strcmp(line, "kind")) {
 			e.kind = atoi(v);
 		} else if (!strcmp(line, "rollover")) {
@@ -395,15 +286,15 @@ void cl_store_restore(pk_pki *p, void *arg)
 			e.due = strtoll(v, NULL, 10);
 		} else if (!strcmp(line, "due-auth")) {
 			e.due_auth = atoi(v) != 0;
-		} else if (!strcmp(line, "csr") && (der = unb64(v, &len)) != NULL) {
+		} else if (!strcmp(line, "csr") && (der = pk_unb64(v, &len)) != NULL) {
 			q = der;
 			X509_REQ_free(e.csr);
-			e.csr = d2i_X509_REQ(NULL, &q, len);
+			e.csr = d2i_X509_REQ(NULL, &q, (long)len);
 			free(der);
-		} else if (!strcmp(line, "signer") && (der = unb64(v, &len)) != NULL) {
+		} else if (!strcmp(line, "signer") && (der = pk_unb64(v, &len)) != NULL) {
 			q = der;
 			X509_free(e.signer);
-			e.signer = d2i_X509(NULL, &q, len);
+			e.signer = d2i_X509(NULL, &q, (long)len);
 			free(der);
 		}
 	}
