@@ -151,7 +151,7 @@ FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/
 fuzz-deps: $(BUILD)/config.mk
 	@$(INSTALL_PKGS) fuzz
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h $(BUILD)/config.mk | fuzz-deps
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h scep/msg_int.h $(BUILD)/config.mk | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(PK_CPPFLAGS) $(PK_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRCS) $(OPENSSL_LIBS)
 

@@ -1,5 +1,5 @@
 /*
- * test_scep_lazy.c — unit tests of scep/msg.c's fast public-key path for
+ * test_scep_lazy.c — unit tests of scep/msg_core.c's fast public-key path for
  * requests (docs/scep.md §8 "Cost"): certificates and PKCS#10 in a
  * request are parsed without OpenSSL's key decoders and get their RSA key
  * set back only when they still encode to the bytes received.
