@@ -178,14 +178,6 @@ static int req_new(pk_cs *cs, const unsigned char *der, size_t len, X509_REQ *cs
 	char subj[1024];
 
 	*out = NULL;
-	if (cs->nreqs == cs->capreqs) {
-		size_t nc = cs->capreqs ? cs->capreqs * 2 : 16;
-		struct cs_req **nr = realloc(cs->reqs, nc * sizeof *nr);
-		if (!nr)
-			return pk_err_set(PK_ENOMEM, "out of memory");
-		cs->reqs = nr;
-		cs->capreqs = nc;
-	}
 	e = calloc(1, sizeof *e);
 	if (!e)
 		return pk_err_set(PK_ENOMEM, "out of memory");
@@ -196,20 +188,20 @@ static int req_new(pk_cs *cs, const unsigned char *der, size_t len, X509_REQ *cs
 		memcpy(e->csr, der, len);
 		e->csr_len = len;
 	}
+	e->cs = cs;
+	e->id = cs->next_id + 1;
+	e->state = state;
+	e->for_rollover = for_rollover;
+	e->created = pk_device_now(cs->p->d);
 	if (!e->subject || (txid && !e->txid) || (state == PK_REQ_PENDING && !e->csr) ||
-	    pki_md5_hex(der, len, e->fp) < 0) {
+	    pki_md5_hex(der, len, e->fp) < 0 || pki_cs_req_link(cs, e) < 0) {
 		free(e->subject);
 		free(e->txid);
 		free(e->csr);
 		free(e);
 		return pk_err_set(PK_ENOMEM, "out of memory");
 	}
-	e->cs = cs;
-	e->id = ++cs->next_id;
-	e->state = state;
-	e->for_rollover = for_rollover;
-	e->created = pk_device_now(cs->p->d);
-	pki_cs_req_link(cs, e);
+	cs->next_id = e->id;
 	if (state == PK_REQ_GRANTED)
 		req_collected(cs, e);
 	*out = e;

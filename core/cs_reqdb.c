@@ -185,8 +185,12 @@ int pki_cs_reqdb_load(pk_cs *cs)
 				last_id = e->id;
 				if (e->serial > cs->reqdb_max)
 					cs->reqdb_max = e->serial;
-				pki_cs_req_link(cs, e);
-				kept++;
+				if (pki_cs_req_link(cs, e) < 0) {
+					entry_free(e);
+					dropped++;
+				} else {
+					kept++;
+				}
 			} else {
 				entry_free(e);
 				dropped++;

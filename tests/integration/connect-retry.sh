@@ -88,11 +88,11 @@ sp 'show crypto pki certificates Root-CA' >"$T/certs"
 # the first one's certificates; two servers never share a folder now.)
 CA1_DIR=$CA_DIR PORT1=$PORT
 # (its own database folder: two servers never share one)
-CA_DIR=$T/ca2 PORT=$((PORT1 + 1)) CA_DB=$T/db2
+CA_DIR=$T/ca2 PORT=$(free_port) CA_DB=$T/db2
 pki_start_ca 90
 at_ca "$t"
 CA_DIR=$CA1_DIR
-sp 'conf t' 'crypto pki trustpoint Root-CA' "enrollment url http://127.0.0.1:$((PORT1 + 1))" 'end' \
+sp 'conf t' 'crypto pki trustpoint Root-CA' "enrollment url http://127.0.0.1:$PORT" 'end' \
 	>/dev/null 2>&1 || fail "enrollment url"
 t=$((t + 16 * 60))
 at_spoke "$t"

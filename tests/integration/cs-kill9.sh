@@ -23,7 +23,7 @@ CA=$T/ca
 DB=$T/db
 ROUNDS=${CS_KILL9_ROUNDS:-5}
 CLIENTS=${CS_KILL9_CLIENTS:-4}
-PORT=$((20000 + ($$ + 7) % 20000))
+PORT=$(free_port)
 URL="http://127.0.0.1:$PORT/cgi-bin/pkiclient.exe"
 P() { "$PKISH" -d "$CA" "$@"; }
 

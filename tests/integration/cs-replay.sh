@@ -15,7 +15,7 @@ A=$T/a
 B=$T/b
 C=$T/c
 DB=$T/db
-PORT=$((20000 + ($$ + 11) % 20000))
+PORT=$(free_port)
 F=$SRCDIR/tests/fixtures/cs
 
 # pk DIR CMD...: one batch run of pkish with a frozen clock, one -c per CMD

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 D=$T/ca
-PORT=$((20000 + ($$ + 17) % 20000))
+PORT=$(free_port)
 pk() {
 	_n=$#
 	while [ "$_n" -gt 0 ]; do

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 SRCDIR=${SRCDIR:-$(pwd)}
-PORT=$((20000 + $$ % 20000))
+PORT=$(free_port)
 awk '/^A CA and a spoke, two commands each/ { f = 1 }
      f && /^```$/ { n++; if (n == 2) exit; next }
      f && n == 1 { print }' "$SRCDIR/README.md" >"$T/tour"

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 D=$T/dev
-PORT=$((20000 + ($$ + 13) % 20000))
+PORT=$(free_port)
 start_daemon "$D" --frozen-clock --http-bind 127.0.0.1 || fail "no device"
 pk() {
 	_n=$#

@@ -11,7 +11,7 @@
 command -v scepclient >/dev/null 2>&1 || { echo "scepclient not installed"; exit 77; }
 SRCDIR=${SRCDIR:-$(pwd)}
 BUILD=${BUILD:-$SRCDIR/build}
-PORT=$((20000 + $$ % 20000))
+PORT=$(free_port)
 CFG=$SRCDIR/docs/examples/seed-ca.cfg
 
 # the tour as the README shows it

@@ -9,7 +9,7 @@
 command -v scepclient >/dev/null 2>&1 || { echo "scepclient not installed"; exit 77; }
 BUILD=${BUILD:-$(pwd)/build}
 CA=$T/ca
-PORT=$((20000 + $$ % 20000))
+PORT=$(free_port)
 URL="http://127.0.0.1:$PORT/cgi-bin/pkiclient.exe"
 P() { "$PKISH" -d "$CA" "$@"; }
 

@@ -70,6 +70,23 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# free_port: a TCP port in 20000-59999 that nothing listens on right now.
+# Random, not derived from $$: tests run one after another in a PID
+# namespace (scripts/fresh-root.sh) get the same small pids, and a port
+# derived from the pid can still be held by the previous test's daemon.
+free_port() {
+	_p=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+	_p=$((20000 + _p % 40000))
+	_i=0
+	while ss -Htln "sport = :$_p" 2>/dev/null | grep -q . ||
+	      ss -Htan "sport = :$_p" 2>/dev/null | grep -q .; do
+		_p=$((20000 + (_p - 20000 + 7919) % 40000))
+		_i=$((_i + 1))
+		[ $_i -gt 1000 ] && break
+	done
+	echo "$_p"
+}
+
 # contains FILE TEXT: FILE has a line containing TEXT (fixed string)
 contains() {
 	grep -qF -- "$2" "$1"

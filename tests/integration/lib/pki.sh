@@ -28,7 +28,7 @@
 
 CA_DIR=$T/ca
 SP_DIR=$T/spoke
-PORT=${PORT:-$((20000 + $$ % 20000))}
+PORT=${PORT:-$(free_port)}
 DAY0=$(date -u -d '2015-10-09 12:14:16' +%s) || exit 1
 
 # pk DIR CMD... : one -c per CMD

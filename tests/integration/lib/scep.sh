@@ -21,7 +21,7 @@
 # sanitizer report (make check-asan).
 
 CA=$T/ca
-PORT=${PORT:-$((20000 + $$ % 20000))}
+PORT=${PORT:-$(free_port)}
 BASE="http://127.0.0.1:$PORT"
 URL="$BASE/cgi-bin/pkiclient.exe"
 FIX=${SRCDIR:-.}/tests/fixtures
