@@ -44,6 +44,7 @@ void cli_nvgen_pki(pk_device *d, char **buf, size_t *len, size_t *cap);
 int  cli_http_apply(cli_sess *s);
 
 /* nodes_config.c */
+extern const struct cli_node n_show_ip[];
 void cli_nvgen_general(pk_device *d, char **buf, size_t *len, size_t *cap);
 int  cli_line_length(int vty);     /* `length` of line con 0 / line vty */
 

@@ -16,7 +16,8 @@
  *
  * Options: --echo (batch output reads like a console log), --frozen-clock
  * (the clock moves only with `clock set`), --batch (no line editing even
- * on a terminal), --http-bind ADDR (where `ip http server` listens),
+ * on a terminal), --http-bind ADDR (where `ip http server` listens:
+ * 127.0.0.1 without it, for every device, the one -c/-f starts too),
  * -x/--script and --config (what -f FILE is, instead of the rule in
  * pkish_looks_like_config).
  */
@@ -38,6 +39,7 @@
 #include "cli/cmds.h"
 #include "cli/console.h"
 #include "cli/pkish.h"
+#include "scep/scep.h"
 
 static volatile sig_atomic_t got_stop;
 static int stop_pipe[2] = { -1, -1 };
@@ -91,7 +93,8 @@ static void usage(FILE *f)
 		"      --echo           batch: print prompt + command before its output\n"
 		"      --frozen-clock   the clock moves only with 'clock set'\n"
 		"      --batch          read commands without line editing\n"
-		"      --http-bind ADDR address the HTTP server listens on (default: all)\n"
+		"      --http-bind ADDR IPv4 address the HTTP server listens on (default 127.0.0.1;\n"
+		"                       0.0.0.0: every address)\n"
 		"  -h, --help           this text\n"
 		"  -V, --version        version\n");
 }
@@ -153,6 +156,10 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (optind < argc) {
 		fprintf(stderr, "pkish: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return -1;
+	}
+	if (o->http_bind && scep_http_bind_check(o->http_bind) < 0) {
+		fprintf(stderr, "pkish: --http-bind: %s\n", pk_err_msg());
 		return -1;
 	}
 	if (!o->dir)

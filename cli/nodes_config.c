@@ -11,6 +11,8 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "cli/cmds.h"
+#include "cli/pkish.h"
+#include "scep/scep.h"
 
 /* ---- hostname, domain --------------------------------------------------------- */
 
@@ -80,6 +82,55 @@ static const struct cli_node n_http_port[] = {
 static const struct cli_node n_ip_http[] = {
 	KWF("port", "HTTP server port", CLI_F_NEG_END, n_http_port, h_http_port),
 	KW("server", "Enable HTTP server", n_http_server_port, h_http_server),
+	END_TABLE
+};
+
+/* show ip http server status: IOS's layout (genieparser's captures of
+ * `show ip http server all`, docs/commands.md) for the lines pkish can
+ * fill, and pkish's own lines, in the same style, for what IOS does not
+ * show: the address it listens on, the per-address and request time
+ * limits, the memory bound and what the limits closed. */
+static int h_show_http_status(cli_sess *s, const cli_args *a)
+{
+	pk_device *d = cli_dev(s);
+	struct scep_http_status st;
+	int on = pk_device_http_enabled(d);
+
+	(void)a;
+	scep_http_status(pkish_http_bind(), &st);
+	cli_printf(s, "HTTP server status: %s\n", on ? "Enabled" : "Disabled");
+	cli_printf(s, "HTTP server port: %d\n", st.listening ? st.port : pk_device_http_port(d));
+	cli_printf(s, "HTTP server listening address: %s%s\n", st.addr,
+		   on && !st.listening ? " (not listening)" : "");
+	cli_printf(s, "HTTP server active supplementary listener ports:\n");
+	cli_printf(s, "Maximum number of concurrent server connections allowed: %u\n", st.max_conns);
+	cli_printf(s, "Maximum number of concurrent server connections allowed per client address: "
+		   "%u\n", st.max_per_addr);
+	cli_printf(s, "Server idle time-out: %u seconds\n", st.idle_timeout);
+	cli_printf(s, "Server request receive time-out: %u seconds\n", st.request_timeout);
+	cli_printf(s, "Server memory for unfinished requests: %zu kilobytes, %zu kilobytes "
+		   "for request line and headers per connection\n", st.held_budget / 1024,
+		   st.conn_memory / 1024);
+	if (st.listening) {
+		cli_printf(s, "HTTP server current connections: %u, holding %zu kilobytes\n", st.open,
+			   (st.held + 1023) / 1024);
+		cli_printf(s, "Unfinished requests closed: %lu at the receive time-out, %lu for "
+			   "memory; %lu refused for memory\n", st.cut_time, st.cut_memory,
+			   st.refused_memory);
+	}
+	return 0;
+}
+
+static const struct cli_node n_show_ip_http_server[] = {
+	KW("status", "HTTP server status", NULL, h_show_http_status),
+	END_TABLE
+};
+static const struct cli_node n_show_ip_http[] = {
+	KW("server", "HTTP server", n_show_ip_http_server, NULL),
+	END_TABLE
+};
+const struct cli_node n_show_ip[] = {
+	KW("http", "HTTP information", n_show_ip_http, NULL),
 	END_TABLE
 };
 

@@ -211,6 +211,7 @@ static const struct cli_node n_show[] = {
 	KWF("debugging", "State of each debugging option", CLI_F_PRIV, NULL, h_show_debugging),
 	KW("crypto", "Encryption module", n_show_crypto, NULL),
 	KW("history", "Display the session command history", NULL, h_show_history),
+	KW("ip", "IP information", n_show_ip, NULL),
 	KWF("logging", "Show the contents of logging buffers", CLI_F_PRIV, NULL, h_show_logging),
 	KWF("running-config", "Current operating configuration", CLI_F_PRIV, NULL, h_show_run),
 	KWF("startup-config", "Contents of startup configuration", CLI_F_PRIV, NULL, h_show_startup),

@@ -3,8 +3,8 @@
 # 1.1, keep-alive and Connection: close, Content-Length in every answer,
 # exact Content-Types, the paths SCEP answers on, unknown operations, the
 # body (413) and query (414) bounds, GET PKIOperation with liberal base64
-# and POST, stalled clients that cannot block others and are cut off by the
-# connection timeout; `ip http port N`, the seed's `ip http server N` and
+# and POST, stalled clients that cannot block others and are cut off (the
+# limits themselves: scep-slow.sh); `ip http port N`, the seed's `ip http server N` and
 # `no ip http server` moving and stopping the listener; a shut certificate
 # server answering SCEP with an HTTP error, and the server's status lines
 # without the HTTP server (spec §5.1).
@@ -113,12 +113,18 @@ contains "$T/raw.out" "== closed after" || fail "413: connection left open"
 } >"$T/chunked.req"
 "$RAW" 127.0.0.1 "$PORT" <"$T/chunked.req" >"$T/raw.out" 2>&1
 expect 413
-# a query past the bound: ours (message= over 96 KiB), then libmicrohttpd's
-# (the request line over the connection's 128 KiB)
-{ printf 'GET /scep?operation=PKIOperation&message='; head -c 100000 /dev/zero | tr '\0' A
+# a query past the bound: ours (over 48 KiB), then libmicrohttpd's (the
+# request line over the connection's 64 KiB); one just under ours is read
+{ printf 'GET /scep?operation=PKIOperation&message='; head -c 49100 /dev/zero | tr '\0' A
+  printf ' HTTP/1.0\r\n\r\n'; } >"$T/long.req"
+"$RAW" 127.0.0.1 "$PORT" <"$T/long.req" >"$T/raw.out" 2>&1
+expect 400
+contains "$T/raw.out" "malformed pkiMessage" || { cat "$T/raw.out"; fail "a 48 KiB query"; }
+{ printf 'GET /scep?operation=PKIOperation&message='; head -c 50000 /dev/zero | tr '\0' A
   printf ' HTTP/1.0\r\n\r\n'; } >"$T/long.req"
 "$RAW" 127.0.0.1 "$PORT" <"$T/long.req" >"$T/raw.out" 2>&1
 expect 414
+contains "$T/raw.out" "query too long" || { cat "$T/raw.out"; fail "our query bound"; }
 { printf 'GET /scep?operation=PKIOperation&message='; head -c 200000 /dev/zero | tr '\0' A
   printf ' HTTP/1.0\r\n\r\n'; } >"$T/long.req"
 "$RAW" 127.0.0.1 "$PORT" <"$T/long.req" >"$T/raw.out" 2>&1
@@ -135,7 +141,8 @@ r=$(req -k "$K" -n scep-path "$BASE/scep")
 expect_rep "$r" "status=SUCCESS"
 
 # ---- stalled clients do not block the others --------------------------------------
-"$RAW" -s 40 -t 30000 127.0.0.1 "$PORT" >"$T/stall.out" 2>&1 &
+# (from 127.0.0.2: the per-address limit is scep-slow.sh's)
+"$RAW" -s 30 -S 127.0.0.2 -t 30000 127.0.0.1 "$PORT" >"$T/stall.out" 2>&1 &
 STALL=$!
 i=0
 until contains "$T/stall.out" "stalled"; do
@@ -145,16 +152,11 @@ until contains "$T/stall.out" "stalled"; do
 done
 "$BUILD/tools/scepload" -k "$K" -k "$FIX/scep/client2.key" -n 16 -c 4 -N stalled "$URL" \
 	>"$T/load.out" 2>&1 || { cat "$T/load.out"; fail "enrollments failed next to stalled clients"; }
-ms=$(sed -n 's/^wall_ms=//p' "$T/load.out")
-[ "$ms" -lt 8000 ] || { cat "$T/load.out"; fail "16 enrollments took $ms ms next to stalled clients"; }
 raw 'GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n'
 expect 200 text/plain
 wait $STALL
-contains "$T/stall.out" "40 of 40 closed by the server" ||
+contains "$T/stall.out" "30 of 30 closed by the server" ||
 	{ cat "$T/stall.out"; fail "stalled connections were not cut off"; }
-last=$(sed -n 's/.*the last after \([0-9]*\) ms/\1/p' "$T/stall.out")
-[ "$last" -ge 5000 ] && [ "$last" -le 20000 ] ||
-	{ cat "$T/stall.out"; fail "stalled connections cut after $last ms, not the ~10 s timeout"; }
 
 # ---- ip http port / ip http server N / no ip http server ---------------------------
 P2=$((PORT + 1))

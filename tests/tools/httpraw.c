@@ -1,25 +1,29 @@
 /*
  * httpraw.c — test helper: raw HTTP exchanges with a server on loopback.
  *
- *   httpraw [-t MS] HOST PORT
+ *   httpraw [-S SRC] [-t MS] HOST PORT
  *       Sends stdin byte for byte on one connection (\n is sent as is: write
  *       \r\n yourself), then prints everything the server sends until it
  *       closes the connection or MS milliseconds (default 3000) pass, and
  *       a last line "== closed after N ms" or "== still open after N ms".
  *
- *   httpraw -s N [-t MS] HOST PORT
+ *   httpraw -s N [-S SRC] [-t MS] HOST PORT
  *       Stalls: opens N connections; even ones send half a request line,
  *       odd ones a POST whose headers promise 4000 bytes and only 100
  *       follow; then it sends nothing more.  Prints "== N stalled" (and
  *       flushes) once all are open, then waits up to MS milliseconds
  *       (default 30000) for the server to close them and prints
  *       "== K of N closed by the server, the last after N ms".
+ *
+ *   -S SRC connects from the local address SRC (127.0.0.N), so that a
+ *   test's stalled clients do not count against its real client's
+ *   per-address connection limit.
  */
 #include <getopt.h>
 
 #include "tests/tools/tool.h"
 
-static int stall(const struct turl *u, int n, int timeout_ms)
+static int stall(const struct turl *u, const char *src, int n, int timeout_ms)
 {
 	static const char half_line[] = "GET /cgi-bin/pkiclient.exe?operation=GetCA";
 	static const char post_head[] = "POST /scep?operation=PKIOperation HTTP/1.1\r\n"
@@ -32,7 +36,7 @@ static int stall(const struct turl *u, int n, int timeout_ms)
 		return 2;
 	memset(body, 'x', sizeof body);
 	for (i = 0; i < n; i++) {
-		fd[i] = t_connect(u);
+		fd[i] = t_connect_from(u, src);
 		if (fd[i] < 0) {
 			fprintf(stderr, "httpraw: connection %d refused\n", i);
 			return 1;
@@ -97,19 +101,21 @@ int main(int argc, char **argv)
 	unsigned char *in = NULL, *out = NULL;
 	size_t n = 0, cap = 0, outlen = 0;
 	int o, fd, rc, nstall = 0, timeout_ms = -1;
+	const char *src = NULL;
 	long t0;
 
-	while ((o = getopt(argc, argv, "s:t:")) != -1) {
+	while ((o = getopt(argc, argv, "s:S:t:")) != -1) {
 		switch (o) {
 		case 's': nstall = atoi(optarg); break;
+		case 'S': src = optarg; break;
 		case 't': timeout_ms = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: httpraw [-s N] [-t MS] HOST PORT\n");
+			fprintf(stderr, "usage: httpraw [-s N] [-S SRC] [-t MS] HOST PORT\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 2) {
-		fprintf(stderr, "usage: httpraw [-s N] [-t MS] HOST PORT\n");
+		fprintf(stderr, "usage: httpraw [-s N] [-S SRC] [-t MS] HOST PORT\n");
 		return 2;
 	}
 	snprintf(url, sizeof url, "http://%s:%s/", argv[optind], argv[optind + 1]);
@@ -118,7 +124,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (nstall > 0)
-		return stall(&u, nstall, timeout_ms < 0 ? 30000 : timeout_ms);
+		return stall(&u, src, nstall, timeout_ms < 0 ? 30000 : timeout_ms);
 	for (;;) {
 		size_t got;
 		if (n + 4096 > cap) {
@@ -133,7 +139,7 @@ int main(int argc, char **argv)
 			break;
 		n += got;
 	}
-	fd = t_connect(&u);
+	fd = t_connect_from(&u, src);
 	if (fd < 0) {
 		printf("== connection refused\n");
 		free(in);

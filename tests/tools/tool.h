@@ -75,7 +75,9 @@ static inline int t_url(const char *url, struct turl *u)
 	return 0;
 }
 
-static inline int t_connect(const struct turl *u)
+/* src: the local IPv4 address to connect from (127.0.0.N: Linux routes
+ * all of 127.0.0.0/8 to lo), NULL for the kernel's choice. */
+static inline int t_connect_from(const struct turl *u, const char *src)
 {
 	struct sockaddr_in sa;
 	int fd, one = 1;
@@ -89,11 +91,26 @@ static inline int t_connect(const struct turl *u)
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (src) {
+		struct sockaddr_in la;
+		memset(&la, 0, sizeof la);
+		la.sin_family = AF_INET;
+		if (inet_pton(AF_INET, src, &la.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&la, sizeof la) < 0) {
+			close(fd);
+			return -1;
+		}
+	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+static inline int t_connect(const struct turl *u)
+{
+	return t_connect_from(u, NULL);
 }
 
 static inline int t_send_all(int fd, const void *buf, size_t n)

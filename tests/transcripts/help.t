@@ -13,6 +13,7 @@ Router>show ?
   clock    Display the system clock
   crypto   Encryption module
   history  Display the session command history
+  ip       IP information
   version  System hardware and software status
 
 Router>sh?
@@ -38,6 +39,7 @@ Router#show ?
   crypto          Encryption module
   debugging       State of each debugging option
   history         Display the session command history
+  ip              IP information
   logging         Show the contents of logging buffers
   running-config  Current operating configuration
   startup-config  Contents of startup configuration
