@@ -143,7 +143,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIBSRCS := scep/msg_core.c scep/msg_server.c scep/msg_client.c scep/msg_b64.c
+FUZZ_LIBSRCS := scep/msg_core.c scep/msg_server.c scep/msg_client.c scep/msg_b64.c scep/http_route.c
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 # one installer run before all of them (parallel apt-gets would fight over
@@ -151,7 +151,7 @@ FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/
 fuzz-deps: $(BUILD)/config.mk
 	@$(INSTALL_PKGS) fuzz
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h scep/msg_int.h $(BUILD)/config.mk | fuzz-deps
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h scep/msg_int.h scep/http_route.h $(BUILD)/config.mk | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(PK_CPPFLAGS) $(PK_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRCS) $(OPENSSL_LIBS)
 
