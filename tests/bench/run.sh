@@ -35,6 +35,10 @@
 #    enrollment next to three RSA-2048 private-key operations, peak memory,
 #    duplicate serials; SCEP_BENCH_MEM=10000 adds the memory run.
 #    BENCH_ONLY=scep runs it alone (so does `sh tests/bench/scep.sh build`).
+# 8. The SCEP server under attack (issue 10): tests/bench/scep-attack.sh
+#    enrolls at concurrency 2 unloaded, then while 1,000 slow connections
+#    and 1,000 stalled 64 KiB bodies are held from 80 loopback addresses;
+#    throughput, latency, server memory.  BENCH_ONLY=attack runs it alone.
 # BENCH_ONLY=cs runs parts 4 and 5 only, BENCH_ONLY=cli parts 1 to 3.
 # Ratios are printed side by side from one run: the machine may be shared.
 # Results and how to read them: docs/performance.md.
@@ -156,6 +160,10 @@ if [ "$ONLY" = scep ]; then
 	sh tests/bench/scep.sh "$BUILD"
 	exit $?
 fi
+if [ "$ONLY" = attack ]; then
+	sh tests/bench/scep-attack.sh "$BUILD"
+	exit $?
+fi
 
 # ---- 4. the certificate server: issuance through the core ---------------------------
 echo
@@ -266,4 +274,10 @@ fi
 if [ "$ONLY" = all ]; then
 	echo
 	sh tests/bench/scep.sh "$BUILD"
+fi
+
+# ---- 8. the SCEP server under attack (issue 10) -------------------------------------
+if [ "$ONLY" = all ]; then
+	echo
+	sh tests/bench/scep-attack.sh "$BUILD"
 fi

@@ -40,6 +40,17 @@ answers() {
 status_line() { # status_line FILE LABEL
 	sed -n "s/^$2: //p" "$1"
 }
+# a sanitizer report in a daemon's daemon.log (its stderr) fails the test
+# (make check-asan)
+san_check() {
+	for d in "$D" "$T/ns"; do
+		if [ -f "$d/daemon.log" ] &&
+		   grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$d/daemon.log"; then
+			head -n 60 "$d/daemon.log"
+			fail "sanitizer report in $d/daemon.log"
+		fi
+	done
+}
 # ---- 1. the default ------------------------------------------------------------------
 start_daemon "$D" || fail "daemon"
 "$PKISH" -d "$D" -c 'conf t' -c "ip http port $PORT" -c 'ip http server' -c 'end' \
@@ -94,6 +105,7 @@ printf 'show ip http server status\n' >"$T/script"
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1 ||
    ! unshare -n true 2>/dev/null; then
 	note "0.0.0.0 skipped: needs root for a private network namespace"
+	san_check
 	echo ok
 	exit 0
 fi
@@ -117,4 +129,5 @@ unshare -n sh -c '
 grep -q "^00000000:$(printf '%04X' "$PORT")\$" "$N.listen" || { cat "$N.listen"; fail "not bound to 0.0.0.0"; }
 [ "$(grep -c '^HTTP/1\.[01] [0-9]' "$N.answers")" = 3 ] ||
 	{ cat "$N.answers"; fail "--http-bind 0.0.0.0: not every address answered"; }
+san_check
 echo ok

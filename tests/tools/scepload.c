@@ -25,7 +25,8 @@
  *
  * Output, one key=value per line: requests, success, pending, failure,
  * errors (no HTTP answer or not a CertRep for the request), wall_ms,
- * per_sec, then with -P server_cpu_ms (server_sys_ms of it in the kernel),
+ * per_sec, latency_ms_p50, _p99 and _max (each exchange, connect to
+ * answer), then with -P server_cpu_ms (server_sys_ms of it in the kernel),
  * cpu_ms_per_enrollment, rss_kb_before,
  * rss_kb_after, hwm_kb and (with -m) rss_kb_at=N:KB,...; always unique_serials
  * and duplicates.  Exit status 0 when every request got SUCCESS and no
@@ -51,6 +52,7 @@ struct job {
 	unsigned char *rep;          /* answer body */
 	size_t replen;
 	int status;                  /* after checking: SCEP status, -1 error */
+	long us;                     /* the exchange's latency, microseconds */
 	char serial[80];
 };
 
@@ -182,6 +184,13 @@ static void *builder(void *arg)
 	return NULL;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* ---- the measured part ----------------------------------------------------------- */
 
 static void send_one(struct job *j)
@@ -190,7 +199,9 @@ static void send_one(struct job *j)
 	char *target;
 	size_t tl;
 	int rc;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (G.get) {
 		char *b = scep_b64_encode(j->der, j->len, SCEP_B64_LINES | SCEP_B64_URL);
 		tl = strlen(G.u.path) + (b ? strlen(b) : 0) + 64;
@@ -209,6 +220,8 @@ static void send_one(struct job *j)
 		rc = t_http(&G.u, "POST", target, j->der, j->len, 60000, &r);
 	}
 	free(target);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	j->us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 	if (rc < 0)
 		return;
 	j->http = r.status;
@@ -391,6 +404,18 @@ int main(int argc, char **argv)
 	       npend, nfail, nerr);
 	printf("concurrency=%d\nwall_ms=%ld\nper_sec=%.1f\n", conc, t1 - t0,
 	       t1 > t0 ? G.n * 1000.0 / (double)(t1 - t0) : 0.0);
+	{
+		long *us = malloc((size_t)G.n * sizeof *us);
+		if (!us)
+			die("out of memory");
+		for (i = 0; i < G.n; i++)
+			us[i] = G.jobs[i].us;
+		qsort(us, (size_t)G.n, sizeof *us, cmp_long);
+		printf("latency_ms_p50=%.2f\nlatency_ms_p99=%.2f\nlatency_ms_max=%.2f\n",
+		       us[G.n / 2] / 1000.0, us[(G.n * 99) / 100 < G.n ? (G.n * 99) / 100 : G.n - 1] / 1000.0,
+		       us[G.n - 1] / 1000.0);
+		free(us);
+	}
 	if (G.pid > 0) {
 		printf("server_cpu_ms=%ld\nserver_sys_ms=%ld\ncpu_ms_per_enrollment=%.3f\n",
 		       cpu1 - cpu0, sys1 - sys0, (double)(cpu1 - cpu0) / (double)G.n);
