@@ -576,7 +576,6 @@ int scep_http_apply(pk_pki *p, const char *bind)
 	pk_device *d = pk_pki_device(p);
 	int want = pk_device_http_enabled(d), port = pk_device_http_port(d);
 
-	scep_server_ops(p, &ops);
 	if (daemon_ && (!want || port != http_port ||
 			strcmp(http_bind_addr, bind ? bind : "") != 0)) {
 		/* MHD_stop_daemon joins threads that may wait for the device
@@ -585,8 +584,11 @@ int scep_http_apply(pk_pki *p, const char *bind)
 		scep_http_stop();
 		pk_device_lock(d);
 	}
-	if (want && !daemon_)
+	if (want && !daemon_) {
+		/* filled while no HTTP thread runs: they read it unlocked */
+		scep_server_ops(p, &ops);
 		return start(port, bind);
+	}
 	return 0;
 }
 
