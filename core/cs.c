@@ -40,6 +40,7 @@
 #include <openssl/rand.h>
 
 #include "core/cs_int.h"
+#include "core/text.h"
 
 static int cs_start(pk_cs *cs);
 static void cs_stop(pk_cs *cs);
@@ -141,7 +142,7 @@ int pk_cs_create(pk_pki *p, const char *name, pk_cs **out)
 {
 	pk_cs *cs;
 	pk_tp *t;
-	size_t i, n = strlen(name);
+	size_t n = strlen(name);
 
 	if (out)
 		*out = NULL;
@@ -149,9 +150,12 @@ int pk_cs_create(pk_pki *p, const char *name, pk_cs **out)
 		return pk_err_set(PK_EEXIST, "Certificate server %s already exists", p->cs->name);
 	if (n == 0 || n >= sizeof cs->name - 1)
 		return pk_err_set(PK_EINVAL, "invalid certificate server name");
-	for (i = 0; i < n; i++)
-		if ((unsigned char)name[i] <= ' ' || name[i] == '/' || name[i] == '#')
-			return pk_err_set(PK_EINVAL, "invalid certificate server name");
+	/* a trustpoint's and a key's name too (docs/commands.md "Names"), and
+	 * the file names of its database: no '/', no '#' (NAME# is the
+	 * rollover key) */
+	if (!pk_name_chars_ok(name) || strpbrk(name, "/#"))
+		return pk_err_set(PK_EINVAL, "Certificate server name contains one or more illegal "
+				  "characters.");
 	cs = calloc(1, sizeof *cs);
 	if (!cs)
 		return pk_err_set(PK_ENOMEM, "out of memory");
@@ -449,8 +453,10 @@ static int cs_start(pk_cs *cs)
 		goto out;
 	}
 	crl = pki_cs_rev_load(cs, ca);
-	if (!cs->reqdb_loaded)
+	if (!cs->reqdb_loaded) {
 		pki_cs_reqdb_load(cs);
+		pki_cs_replay_load(cs);
+	}
 	/* a restored CA, a revoked serial or a granted request above the
 	 * counter (NAME.ser rolled back): never reuse it */
 	s = pki_cs_issued_max(cs, 0);
@@ -674,11 +680,23 @@ int pk_cs_password_generate(pk_cs *cs, int minutes, char *buf, size_t n)
 	return 0;
 }
 
-static int ct_equal(const char *a, const char *b)
+/* Compare a typed password with a secret in constant time, whatever their
+ * lengths: SHA-256 of each, then CRYPTO_memcmp over the fixed-size
+ * digests (comparing the strings would return early on a length mismatch
+ * and tell an attacker the secret's length). */
+static int ct_equal(const char *given, const char *secret)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	unsigned char a[32], b[32];
+	unsigned int la = 0, lb = 0;
+	int eq;
 
-	return la == lb && CRYPTO_memcmp(a, b, la) == 0;
+	if (!EVP_Digest(given, strlen(given), a, &la, EVP_sha256(), NULL) ||
+	    !EVP_Digest(secret, strlen(secret), b, &lb, EVP_sha256(), NULL) || la != 32 || lb != 32)
+		return 0;
+	eq = CRYPTO_memcmp(a, b, sizeof a) == 0;
+	OPENSSL_cleanse(a, sizeof a);
+	OPENSSL_cleanse(b, sizeof b);
+	return eq;
 }
 
 int pki_cs_challenge(pk_cs *cs, const char *pw)

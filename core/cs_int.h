@@ -63,6 +63,14 @@ int   pki_cs_write_cnm(pk_cs *cs, X509 *c);
 /* Put a (read back) entry into the table and the transaction-id index. */
 int  pki_cs_req_link(pk_cs *cs, struct cs_req *e);
 
+/* cs_replay.c */
+int  pki_cs_replay_key(const char *tid, const unsigned char *nonce, size_t nlen,
+		       unsigned char key[CS_REPLAY_KEYLEN]);
+int  pki_cs_replay_seen(const pk_cs *cs, const unsigned char key[CS_REPLAY_KEYLEN]);
+/* Remember a challenge-granted message for good (fsync'd). */
+int  pki_cs_replay_add(pk_cs *cs, const unsigned char key[CS_REPLAY_KEYLEN]);
+void pki_cs_replay_load(pk_cs *cs);
+
 /* cs_reqdb.c */
 int  pki_cs_reqdb_load(pk_cs *cs);
 /* The table changed: write NAME.rdb now (durable) or at the next durable

@@ -507,10 +507,44 @@ static int time_valid(X509 *c, tmr_ms now)
 	return pki_time_ms(X509_get0_notBefore(c)) <= now && now < pki_time_ms(X509_get0_notAfter(c));
 }
 
-/* A renewal: the signer is a time-valid, unrevoked end-entity certificate
- * that this server issued (active or rollover CA), for the same subject
- * as the request (spec §6 Q19). */
-static int is_renewal(const pk_cs *cs, X509 *signer, X509_REQ *csr)
+/* The SubjectAltName of a request (its extensionRequest) or NULL. */
+static GENERAL_NAMES *req_san(X509_REQ *csr)
+{
+	STACK_OF(X509_EXTENSION) *exts = X509_REQ_get_extensions(csr);
+	GENERAL_NAMES *g = exts ? X509V3_get_d2i(exts, NID_subject_alt_name, NULL, NULL) : NULL;
+
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	return g;
+}
+
+/* Every name of `want` is, DER for DER, one of `have`'s. */
+static int names_within(const GENERAL_NAMES *want, const GENERAL_NAMES *have)
+{
+	int i, j;
+
+	for (i = 0; i < sk_GENERAL_NAME_num(want); i++) {
+		GENERAL_NAME *w = sk_GENERAL_NAME_value(want, i);
+		int found = 0;
+		for (j = 0; j < sk_GENERAL_NAME_num(have) && !found; j++)
+			found = GENERAL_NAME_cmp(w, sk_GENERAL_NAME_value(have, j)) == 0;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static int same_name_der(const X509_NAME *a, const X509_NAME *b)
+{
+	const unsigned char *da = NULL, *db = NULL;
+	size_t la = 0, lb = 0;
+
+	return X509_NAME_get0_der((X509_NAME *)a, &da, &la) == 1 &&
+	       X509_NAME_get0_der((X509_NAME *)b, &db, &lb) == 1 && la == lb &&
+	       memcmp(da, db, la) == 0;
+}
+
+/* The signer was issued by this server (active or rollover CA). */
+static int issued_here(const pk_cs *cs, X509 *signer)
 {
 	X509 *cas[2] = { pki_cs_ca(cs), pki_cs_rca(cs) };
 	uint64_t s, cas_serial;
@@ -525,8 +559,56 @@ static int is_renewal(const pk_cs *cs, X509 *signer, X509_REQ *csr)
 		       X509_verify(signer, X509_get0_pubkey(cas[i])) == 1;
 	}
 	ERR_clear_error();
-	return ours && time_valid(signer, pk_device_now(cs->p->d)) && !pki_cs_revoked(cs, s) &&
-	       X509_NAME_cmp(X509_get_subject_name(signer), X509_REQ_get_subject_name(csr)) == 0;
+	return ours;
+}
+
+/* A renewal that is granted by itself, whatever the grant mode (spec §3.5
+ * rule 2; the rule: docs/scep.md "Renewals").  The signer is an end-entity
+ * certificate this server issued, time-valid and not revoked, and the
+ * request asks for nothing the signer does not already have: the same
+ * subject byte for byte (no change of case, order or string type), and
+ * subjectAltNames that are all among the signer's.  (Key usage and every
+ * other extension of an issued certificate are the server's, not the
+ * request's: they cannot widen.)  Anything else goes through the normal
+ * grant mode; for a signer of ours the reason is in `debug crypto pki
+ * server`.  Returns 1 for an automatic renewal. */
+static int is_renewal(const pk_cs *cs, X509 *signer, X509_REQ *csr)
+{
+	GENERAL_NAMES *want = NULL, *have = NULL;
+	uint64_t s = 0;
+	const char *why = NULL;
+	char serial[24];
+	int ok;
+
+	if (!issued_here(cs, signer))
+		return 0;
+	pki_cert_serial(signer, &s);
+	snprintf(serial, sizeof serial, "%02llX", (unsigned long long)s);
+	if (X509_check_ca(signer) != 0)
+		why = "it is a CA certificate";
+	else if (!time_valid(signer, pk_device_now(cs->p->d)))
+		why = "it is not valid now (expired, or not yet valid)";
+	else if (pki_cs_revoked(cs, s))
+		why = "it is revoked";
+	else if (!same_name_der(X509_get_subject_name(signer), X509_REQ_get_subject_name(csr)))
+		why = "the request's subject is not the certificate's, byte for byte";
+	else {
+		want = req_san(csr);
+		have = X509_get_ext_d2i(signer, NID_subject_alt_name, NULL, NULL);
+		if (want && !names_within(want, have))
+			why = "the request adds subjectAltNames the certificate does not have";
+	}
+	GENERAL_NAMES_free(want);
+	GENERAL_NAMES_free(have);
+	ERR_clear_error();
+	ok = why == NULL;
+	if (ok)
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: renewal of certificate %s: granted automatically",
+			 serial);
+	else
+		pk_debug(PK_DBG_SERVER, "CRYPTO_CS: signed by certificate %s, not an automatic renewal: "
+			 "%s; the grant mode decides", serial, why);
+	return ok;
 }
 
 /* grant auto trustpoint TP: the signer is issued by TP's CA and valid. */
@@ -623,6 +705,26 @@ static int scep_enroll(pk_cs *cs, const struct pk_scep_req *req, struct pk_scep_
 		if (ch == 0) {
 			rc = scep_fail(res, FAIL_BADREQUEST, "challenge password mismatch");
 			goto out;
+		}
+		if (ch == 1) {
+			/* granted by the secret it carries: never twice, not even
+			 * after a restart (cs_replay.c) */
+			unsigned char rk[CS_REPLAY_KEYLEN];
+			if (pki_cs_replay_key(req->transaction_id, req->sender_nonce, req->nonce_len,
+					      rk) == 0) {
+				if (pki_cs_replay_seen(cs, rk)) {
+					pk_debug(PK_DBG_SERVER, "CRYPTO_CS: replayed message: this request "
+						 "was granted before by its challenge password");
+					rc = scep_fail(res, FAIL_BADREQUEST, "replayed message: granted "
+						       "before by its challenge password");
+					goto out;
+				}
+				if (pki_cs_replay_add(cs, rk) < 0) {
+					rc = scep_fail(res, FAIL_BADREQUEST, "the replay record cannot "
+						       "be written");
+					goto out;
+				}
+			}
 		}
 		grant = ch == 1 || cs->cfg.grant == PK_GRANT_AUTO ||
 			(cs->cfg.grant == PK_GRANT_AUTO_TP && chains_to(cs, signer, cs->cfg.grant_tp));

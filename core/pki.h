@@ -401,6 +401,8 @@ struct pk_scep_req {
 	const struct x509_st *signer;           /* the pkiMessage signer certificate */
 	int for_rollover;                       /* enveloped for the rollover CA */
 	const char *challenge;                  /* challengePassword or NULL */
+	const unsigned char *sender_nonce;      /* with transaction_id: the message's */
+	size_t nonce_len;                       /* identity, for replays (cs_replay.c) */
 	const char *serial;                     /* GetCert: hex serial */
 };
 

@@ -148,6 +148,8 @@ int  pki_tp_for_server(pk_pki *p, const char *name, pk_tp **out);
 #define CS_SERIAL_BLOCK_MIN 16   /* serials reserved per NAME.ser write: */
 #define CS_SERIAL_BLOCK_MAX 4096 /* doubling while issuing fast */
 #define CS_KEEP_COLLECTED 1000   /* collected entries kept in the request database */
+#define CS_REPLAY_KEEP 4096      /* challenge-granted messages remembered (cs_replay.c) */
+#define CS_REPLAY_KEYLEN 16
 
 /* A request-database entry. */
 struct cs_req {
@@ -201,6 +203,9 @@ struct pk_cs {
 	uint64_t reqdb_max;      /* highest serial in the persisted request database */
 	int reqdb_loaded;        /* NAME.rdb of dbdir was read (cs_reqdb.c) */
 	int reqdb_dirty;         /* bookkeeping changed since the last write */
+	/* messages granted by their challenge password (cs_replay.c) */
+	unsigned char rpl[CS_REPLAY_KEEP][CS_REPLAY_KEYLEN];
+	size_t nrpl, rpl_lines;
 	/* serial numbers, persisted in NAME.ser */
 	uint64_t last_serial, reserved;
 	uint64_t block;          /* size of the last reservation */

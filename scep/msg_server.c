@@ -607,6 +607,7 @@ int scep_req_fill(const scep_req *r, int for_rollover, struct pk_scep_req *o)
 	o->signer = r->signer;
 	o->for_rollover = for_rollover != 0;
 	o->challenge = r->challenge;
+	o->sender_nonce = scep_req_sender_nonce(r, &o->nonce_len);
 	o->serial = r->serial_hex;
 	return 0;
 }

@@ -14,6 +14,13 @@
  *       sign_us (one EVP_DigestSign with the same key and hash, measured
  *       here too), locked_us (time under the lock per certificate).
  *
+ *   build/bench/bench_cs challenge SECRET GUESS N KEY.pem
+ *       Sets the server trustpoint's challenge password to SECRET and
+ *       checks GUESS against it N times (pki_cs_challenge); run.sh counts
+ *       the instructions under callgrind for guesses of several lengths, to
+ *       show that the cost does not tell a guess of the secret's length
+ *       from another (issue 10).
+ *
  *   build/bench/bench_cs records DBDIR NAME KEY.pem N
  *       Fills the database folder of server NAME with N more issued
  *       certificates at level complete, in the documented format
@@ -40,6 +47,7 @@
 #include "core/device.h"
 #include "core/err.h"
 #include "core/pki.h"
+#include "core/pki_int.h"
 #include "core/store.h"
 
 static void die(const char *what)
@@ -358,13 +366,54 @@ static int records(const char *dir, const char *name, const char *keyfile, long 
 	return 0;
 }
 
+static int challenge(const char *secret, const char *guess, long n, const char *keyfile)
+{
+	char dir[] = "/tmp/pkish-bench-ch.XXXXXX", *pem = slurp(keyfile), cmd[64];
+	pk_device *d = NULL;
+	pk_pki *p = NULL;
+	pk_cs *cs = NULL;
+	pk_tp *t;
+	struct pk_cs_config c;
+	struct pk_tp_config tc;
+	long i, hits = 0;
+
+	if (!mkdtemp(dir) || pk_device_open(dir, 1, &d) < 0 || pk_pki_open(d, &p) < 0)
+		die("device");
+	pk_device_lock(d);
+	pk_device_clock_set(d, (tmr_ms)1444392856000LL);
+	pk_device_set_http_enabled(d, 1);
+	if (pk_key_import(p, "CA", NULL, pem, NULL, 0) < 0 || pk_cs_create(p, "CA", &cs) < 0)
+		die("CA key");
+	pk_cs_get_config(cs, &c);
+	c.archive = PK_ARCHIVE_NONE;
+	if (pk_cs_set_config(cs, &c) < 0 || pk_cs_enable(cs, NULL) < 0 || !(t = pk_tp_find(p, "CA")))
+		die("enable");
+	pk_tp_get_config(t, &tc);
+	snprintf(tc.password, sizeof tc.password, "%s", secret);
+	tc.password_set = 1;
+	if (pk_tp_set_config(t, &tc) < 0)
+		die("password");
+	for (i = 0; i < n; i++)
+		hits += pki_cs_challenge(cs, guess) == 1;
+	pk_device_unlock(d);
+	printf("checks=%ld matches=%ld\n", n, hits);
+	pk_pki_free(p);
+	pk_device_free(d);
+	free(pem);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && strcmp(argv[1], "challenge") == 0)
+		return challenge(argv[2], argv[3], atol(argv[4]), argv[5]);
 	if (argc >= 4 && strcmp(argv[1], "issue") == 0)
 		return issue(atoi(argv[2]), argv[3], argc > 4 && strcmp(argv[4], "complete") == 0);
 	if (argc == 6 && strcmp(argv[1], "records") == 0)
 		return records(argv[2], argv[3], argv[4], atol(argv[5]));
 	fprintf(stderr, "usage: bench_cs issue N KEY.pem [complete]\n"
+		"       bench_cs challenge SECRET GUESS N KEY.pem\n"
 		"       bench_cs records DBDIR NAME KEY.pem N\n");
 	return 2;
 }
