@@ -14,6 +14,8 @@
 #include <openssl/err.h>
 
 #include "core/cs_int.h"
+#include "core/text.h"
+#include "core/textrec.h"
 
 /* ---- issued certificates ---------------------------------------------------------------- */
 
@@ -51,22 +53,77 @@ static int iss_add(pk_cs *cs, uint64_t serial, tmr_ms nb, tmr_ms na, const char 
 	return 0;
 }
 
+/* ---- the <serial>.cnm record --------------------------------------------------------
+ *
+ *   serial 1A                      the serial of the file name (hex)
+ *   issued 2015-10-09T13:14:16Z    notBefore
+ *   expires 2016-10-08T13:14:16Z   notAfter
+ *   subject cn=R1 ou=TAC           for people: only when every value is
+ *                                  printable ASCII (the space form)
+ *   subject-der MCQxDjAMBgNVBAMT…  the subject as the certificate has it
+ *                                  (DER, base64 on one line): always
+ *
+ * One field per line, each once, in any order.  A subject comes from the
+ * client: whatever bytes it holds read back exactly from subject-der, and
+ * nothing in it can add a line (issue 10: a subject with "\nserial 99"
+ * forged a record).  Records written before subject-der existed (the
+ * same lines, the subject raw) are still read. */
+
+/* The space form of a subject whose values are all printable ASCII, into
+ * buf (whole); 0 when some value is not (or it does not fit). */
+static int dn_plain(const X509_NAME *name, char *buf, size_t size)
+{
+	int i, cnt = X509_NAME_entry_count(name);
+
+	for (i = 0; i < cnt; i++) {
+		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+		unsigned char *utf = NULL;
+		int len = ASN1_STRING_to_UTF8(&utf, v), j, ok = len >= 0;
+
+		for (j = 0; ok && j < len; j++)
+			ok = utf[j] >= 0x20 && utf[j] < 0x7f;
+		OPENSSL_free(utf);
+		if (!ok) {
+			ERR_clear_error();
+			return 0;
+		}
+	}
+	pki_dn_format(name, PKI_DN_SPACE, buf, size);
+	return strlen(buf) + 1 < size;
+}
+
 int pki_cs_write_cnm(pk_cs *cs, X509 *c)
 {
-	char subj[1024], path[4200], text[1400], nb[32], na[32];
+	const X509_NAME *name = X509_get_subject_name(c);
+	const unsigned char *der = NULL;
+	size_t dlen = 0;
+	struct pk_tb b = { NULL, 0, 0, 0 };
+	char subj[1024], path[4200], nb[32], na[32];
 	uint64_t serial;
-	int rc, n;
+	int rc;
 
 	rc = pki_cert_serial(c, &serial);
 	if (rc < 0)
 		return rc;
-	pki_dn_format(X509_get_subject_name(c), PKI_DN_SPACE, subj, sizeof subj);
+	if (!name || X509_NAME_get0_der((X509_NAME *)name, &der, &dlen) != 1 || dlen == 0)
+		return pk_err_ossl(PK_ECRYPTO, "cannot encode the certificate's subject");
 	tmr_fmt_iso(pki_time_ms(X509_get0_notBefore(c)), nb, sizeof nb);
 	tmr_fmt_iso(pki_time_ms(X509_get0_notAfter(c)), na, sizeof na);
-	n = snprintf(text, sizeof text, "serial %llX\nissued %s\nexpires %s\nsubject %s\n",
-		     (unsigned long long)serial, nb, na, subj);
+	pk_tb_printf(&b, "serial %llX\nissued %s\nexpires %s\n", (unsigned long long)serial, nb, na);
+	if (dn_plain(name, subj, sizeof subj)) {
+		pk_tb_put(&b, "subject ", 8);
+		pk_tb_put(&b, subj, strlen(subj));
+		pk_tb_put(&b, "\n", 1);
+	}
+	pk_tb_b64(&b, "subject-der", der, dlen);
+	if (b.oom) {
+		free(b.p);
+		return pk_err_set(PK_ENOMEM, "out of memory");
+	}
 	snprintf(path, sizeof path, "%s/%llX.cnm", cs->dbdir, (unsigned long long)serial);
-	return pk_store_write_new(path, text, (size_t)n, 0644);
+	rc = pk_store_write_new(path, b.p, b.n, 0644);
+	free(b.p);
+	return rc;
 }
 
 /* The records of a new certificate: <serial>.crt first (level complete),
@@ -152,58 +209,166 @@ static int recs_add(struct recs *rs, uint64_t serial, tmr_ms nb, tmr_ms na, cons
 	return 0;
 }
 
-static tmr_ms parse_iso(const char *s)
+/* "2015-10-09T13:14:16Z" exactly (as tmr_fmt_iso writes it). */
+static int parse_iso(const char *s, tmr_ms *out)
 {
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
 	int y, mo, d, h, mi, se;
+	size_t i;
 
-	if (sscanf(s, "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &se) != 6)
-		return 0;
-	return tmr_from_civil(y, mo, d, h, mi, se);
+	if (strlen(s) != sizeof shape - 1)
+		return -1;
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return -1;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &se) != 6 ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	*out = tmr_from_civil(y, mo, d, h, mi, se);
+	return 0;
 }
 
-/* The .cnm records of the database directory. */
+/* What one .cnm file says. */
+struct cnm {
+	tmr_ms nb, na;
+	char subject[1024];      /* display form: the shown DN, or the raw old line */
+	unsigned seen;           /* CNM_* fields read */
+};
+
+enum { CNM_SERIAL = 1, CNM_ISSUED = 2, CNM_EXPIRES = 4, CNM_SUBJECT = 8, CNM_DER = 16 };
+
+/* One field: 0, or -1 when it is not a field of a record of `serial`. */
+static int cnm_field(struct cnm *r, char *line, uint64_t serial)
+{
+	char *v = strchr(line, ' ');
+	unsigned f;
+
+	if (!v)
+		return -1;
+	*v++ = '\0';
+	f = strcmp(line, "serial") == 0 ? CNM_SERIAL : strcmp(line, "issued") == 0 ? CNM_ISSUED :
+	    strcmp(line, "expires") == 0 ? CNM_EXPIRES : strcmp(line, "subject") == 0 ? CNM_SUBJECT :
+	    strcmp(line, "subject-der") == 0 ? CNM_DER : 0;
+	if (!f || (r->seen & f))
+		return -1;                       /* unknown, or a second one */
+	if (f == CNM_SERIAL) {
+		uint64_t s;
+		if (strspn(v, "0123456789ABCDEF") != strlen(v) || pki_parse_serial(v, &s) < 0 ||
+		    s != serial) {
+			pk_err_clear();
+			return -1;
+		}
+	} else if (f == CNM_ISSUED || f == CNM_EXPIRES) {
+		if (parse_iso(v, f == CNM_ISSUED ? &r->nb : &r->na) < 0)
+			return -1;
+	} else if (f == CNM_DER) {
+		size_t len = 0;
+		unsigned char *der = pk_unb64(v, &len);
+		const unsigned char *pp = der;
+		X509_NAME *n = der ? d2i_X509_NAME(NULL, &pp, (long)len) : NULL;
+		int ok = n && pp == der + len;
+
+		if (ok)
+			pki_dn_format(n, PKI_DN_SPACE, r->subject, sizeof r->subject);
+		X509_NAME_free(n);
+		free(der);
+		ERR_clear_error();
+		if (!ok)
+			return -1;
+	} else if (!(r->seen & CNM_DER)) {
+		/* the text line counts only without subject-der (old records) */
+		snprintf(r->subject, sizeof r->subject, "%s", v);
+	}
+	r->seen |= f;
+	return 0;
+}
+
+/* Read a .cnm strictly: every line one known field, each field once, the
+ * serial that of the file name, issued/expires/subject present.  0, or -1
+ * for a damaged (or forged) record: r keeps what came before the fault. */
+static int cnm_parse(struct cnm *r, char *data, size_t len, uint64_t serial)
+{
+	char *p = data, *end = data + len;
+
+	memset(r, 0, sizeof *r);
+	if (len == 0 || memchr(data, '\0', len) || data[len - 1] != '\n')
+		return -1;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		*nl = '\0';
+		if (cnm_field(r, p, serial) < 0)
+			return -1;
+		p = nl + 1;
+	}
+	if ((r->seen & (CNM_SERIAL | CNM_ISSUED | CNM_EXPIRES)) !=
+	    (CNM_SERIAL | CNM_ISSUED | CNM_EXPIRES) || !(r->seen & (CNM_SUBJECT | CNM_DER)))
+		return -1;
+	return 0;
+}
+
+static void recs_add_cert(struct recs *rs, X509 *c, int prio);
+
+/* The .cnm records of the database directory.  A record that does not
+ * read strictly is listed from its certificate (<serial>.crt, level
+ * complete) when there is one, otherwise under its serial as a damaged
+ * record: never with what it claims after the fault. */
 static void recs_scan(const pk_cs *cs, struct recs *rs)
 {
 	char dir[4096], path[4400], *data;
 	DIR *dh;
 	struct dirent *de;
+	struct cnm *r = malloc(sizeof *r);
 
+	if (!r)
+		return;
 	if (pk_device_path(cs->p->d, cs->cfg.db_url, dir, sizeof dir) < 0) {
 		pk_err_clear();
+		free(r);
 		return;
 	}
 	dh = opendir(dir);
-	if (!dh)
+	if (!dh) {
+		free(r);
 		return;
+	}
 	while ((de = readdir(dh)) != NULL) {
-		size_t len = strlen(de->d_name);
-		unsigned long long serial = 0;
-		tmr_ms nb = 0, na = 0;
-		char *line, *save = NULL, *subj = NULL;
+		size_t len = strlen(de->d_name), dlen = 0;
+		uint64_t serial = 0;
+		char hex[24];
+		int rc;
 
-		if (len < 5 || strcmp(de->d_name + len - 4, ".cnm") != 0 ||
+		if (len < 5 || len - 4 >= sizeof hex || strcmp(de->d_name + len - 4, ".cnm") != 0 ||
 		    strspn(de->d_name, "0123456789ABCDEF") != len - 4)
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (pk_store_read(path, &data, NULL) < 0)
+		memcpy(hex, de->d_name, len - 4);
+		hex[len - 4] = '\0';
+		if (pki_parse_serial(hex, &serial) < 0 || serial == 0) {
+			pk_err_clear();
 			continue;
-		for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (strncmp(line, "serial ", 7) == 0)
-				serial = strtoull(line + 7, NULL, 16);
-			else if (strncmp(line, "issued ", 7) == 0)
-				nb = parse_iso(line + 7);
-			else if (strncmp(line, "expires ", 8) == 0)
-				na = parse_iso(line + 8);
-			else if (strncmp(line, "subject ", 8) == 0)
-				subj = line + 8;
 		}
-		if (serial && subj && recs_add(rs, serial, nb, na, subj, 2) < 0) {
-			free(data);
-			break;
-		}
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (pk_store_read(path, &data, &dlen) < 0)
+			continue;
+		rc = cnm_parse(r, data, dlen, serial);
 		free(data);
+		if (rc < 0) {
+			X509 *x = pki_cs_find_cert(cs, serial);
+			if (x) {
+				recs_add_cert(rs, x, 2);
+				X509_free(x);
+				continue;
+			}
+			snprintf(r->subject, sizeof r->subject, "-Damaged record-");
+			if (!(r->seen & CNM_ISSUED))
+				r->nb = 0;
+			if (!(r->seen & CNM_EXPIRES))
+				r->na = 0;
+		}
+		if (recs_add(rs, serial, r->nb, r->na, r->subject, 2) < 0)
+			break;
 	}
 	closedir(dh);
+	free(r);
 	pk_err_clear();
 }
 
@@ -241,7 +406,10 @@ size_t pk_cs_issued(const pk_cs *cs, struct pk_issued_view *out, size_t max)
 			snprintf(v->serial, sizeof v->serial, "%llX", (unsigned long long)rs.r[i].serial);
 			v->issued = rs.r[i].nb;
 			v->expires = rs.r[i].na;
-			snprintf(v->subject, sizeof v->subject, "%s", rs.r[i].subject);
+			/* shown, whatever the record holds (an old record's raw
+			 * subject line included): cut at a whole character */
+			pk_visible(v->subject, sizeof v->subject, rs.r[i].subject,
+				   strlen(rs.r[i].subject), 0);
 			v->revoked = pki_cs_revoked(cs, rs.r[i].serial);
 		}
 		n++;

@@ -43,6 +43,7 @@
 #include <openssl/decoder.h>
 
 #include "core/pki_int.h"
+#include "core/text.h"
 
 #define KEYFILE_HEADER "! pkish private-config: RSA key pairs\n"
 
@@ -124,7 +125,9 @@ static void retired_free(pk_pki *p)
 	p->nretired = p->capretired = 0;
 }
 
-static int valid_label(const char *label)
+/* A label read back from private-config: what earlier versions accepted
+ * (no blank, no C0 control, no DEL), so that no saved key is lost. */
+static int loadable_label(const char *label)
 {
 	size_t i, n = strlen(label);
 
@@ -134,6 +137,22 @@ static int valid_label(const char *label)
 		if ((unsigned char)label[i] <= ' ' || label[i] == 0x7f)
 			return 0;
 	return 1;
+}
+
+/* A new label (generate, import, rename): also valid UTF-8 without C1
+ * controls (docs/commands.md "Names"). */
+static int valid_label(const char *label)
+{
+	return loadable_label(label) && pk_name_chars_ok(label);
+}
+
+static int label_error(const char *label)
+{
+	size_t n = strlen(label);
+
+	if (n == 0 || n >= sizeof ((pk_key *)0)->label)
+		return pk_err_set(PK_EINVAL, "invalid key label");
+	return pk_err_set(PK_EINVAL, "Key label contains one or more illegal characters.");
 }
 
 /* Index of label, or -(insertion point) - 1. */
@@ -273,7 +292,7 @@ int pki_keys_load(pk_pki *p)
 			BIO_free(b);
 			s = *end ? end + 1 : NULL;
 			idx = key_index(p, cur->label);
-			if (cur_retired && cur->pkey && valid_label(cur->label)) {
+			if (cur_retired && cur->pkey && loadable_label(cur->label)) {
 				pk_key **nr = realloc(p->retired, (p->nretired + 1) * sizeof *nr);
 				cur_retired = 0;
 				if (!nr)
@@ -286,7 +305,7 @@ int pki_keys_load(pk_pki *p)
 				continue;
 			}
 			cur_retired = 0;
-			if (!cur->pkey || !valid_label(cur->label) || idx >= 0) {
+			if (!cur->pkey || !loadable_label(cur->label) || idx >= 0) {
 				pk_log(PK_LOG_ERR, "%%CRYPTO-3-KEYSTORE: skipping an unreadable key in %s",
 				       path);
 				ERR_clear_error();
@@ -449,7 +468,7 @@ int pki_key_put(pk_pki *p, const char *label, EVP_PKEY *pkey, int exportable)
 	int rc;
 
 	if (!valid_label(label))
-		return pk_err_set(PK_EINVAL, "invalid key label");
+		return label_error(label);
 	if (!EVP_PKEY_is_a(pkey, "RSA"))
 		return pk_err_set(PK_EINVAL, "only RSA keys are supported");
 	memset(&nk, 0, sizeof nk);
@@ -497,7 +516,7 @@ int pk_key_generate(pk_pki *p, const char *label, int bits, int exportable)
 	int rc;
 
 	if (!valid_label(label))
-		return pk_err_set(PK_EINVAL, "invalid key label");
+		return label_error(label);
 	rc = pki_rsa_generate(p, bits, &pk);
 	if (rc == 0)
 		rc = pki_key_put(p, label, pk, exportable);
@@ -554,7 +573,7 @@ int pk_key_import(pk_pki *p, const char *label, const char *pub_pem,
 	int rc;
 
 	if (!valid_label(label))
-		return pk_err_set(PK_EINVAL, "invalid key label");
+		return label_error(label);
 	if (!priv_pem || !*priv_pem)
 		return pk_err_set(PK_EINVAL, "no private key");
 	b = BIO_new_mem_buf(priv_pem, -1);
@@ -735,7 +754,7 @@ int pk_key_rename(pk_pki *p, const char *from, const char *to)
 	if (fi < 0)
 		return pk_err_set(PK_ENOENT, "%s: no such key", from);
 	if (!valid_label(to))
-		return pk_err_set(PK_EINVAL, "invalid key label");
+		return label_error(to);
 	if (strcmp(from, to) == 0)
 		return 0;
 	renamed = *p->keys[fi];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/text.h"
 
 #define MAX_SINKS 64
 
@@ -110,6 +111,24 @@ static void kept_add(const char *line)
 	nkept++;
 }
 
+/* A message as it may be shown (core/text.h): control characters and
+ * bytes that are not UTF-8 escaped.  A message whose format has no line
+ * break is one line: a break in its arguments (a client's subject or
+ * error text) is escaped too, so it cannot forge a second log line.  The
+ * multi-line messages (CERT_INSTALL, CSR_FINGERPRINT) keep the breaks of
+ * their format. */
+static void visible_msg(char *line, size_t size, size_t off, const char *fmt)
+{
+	char tmp[2048];
+	unsigned flags = strchr(fmt, '\n') ? PK_VIS_LINES : 0;
+	size_t n = strlen(line + off);
+
+	if (pk_visible_plain(line + off, n, flags) || size - off > sizeof tmp)
+		return;
+	pk_visible(tmp, size - off, line + off, n, flags);
+	memcpy(line + off, tmp, strlen(tmp) + 1);
+}
+
 static void vlog(int sev, int keep, const char *fmt, va_list ap)
 {
 	char line[2048];
@@ -120,6 +139,7 @@ static void vlog(int sev, int keep, const char *fmt, va_list ap)
 	if (log_clock)
 		off = tmr_fmt_log(log_clock, tmr_clock_now(log_clock), line, sizeof line);
 	vsnprintf(line + off, sizeof line - off, fmt, ap);
+	visible_msg(line, sizeof line, off, fmt);
 	nlogged++;
 	if (keep)
 		kept_add(line);

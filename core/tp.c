@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 
 #include "core/pki_int.h"
+#include "core/text.h"
 
 static void tp_defaults(struct pk_tp_config *c)
 {
@@ -62,14 +63,16 @@ pk_tp *pk_tp_at(pk_pki *p, size_t i)
 static int tp_new(pk_pki *p, const char *name, pk_tp **out)
 {
 	pk_tp *t;
-	size_t i, n = strlen(name);
+	size_t n = strlen(name);
 
 	*out = NULL;
 	if (n == 0 || n >= sizeof t->name)
 		return pk_err_set(PK_EINVAL, "invalid trustpoint name");
-	for (i = 0; i < n; i++)
-		if ((unsigned char)name[i] <= ' ')
-			return pk_err_set(PK_EINVAL, "invalid trustpoint name");
+	/* a name is shown, saved in the configuration and typed again:
+	 * valid UTF-8, no blank, no control character (docs/commands.md
+	 * "Names") */
+	if (!pk_name_chars_ok(name))
+		return pk_err_set(PK_EINVAL, "Trustpoint name contains one or more illegal characters.");
 	if (pk_tp_find(p, name))
 		return pk_err_set(PK_EEXIST, "Trustpoint %s already exists", name);
 	if (p->ntps == p->captps) {

@@ -7,7 +7,11 @@
  * reverse of the DER order, keys print lower case (cn, ou, o, c, l, st)
  * except serialNumber, unstructuredName prints as "hostname" and
  * unstructuredAddress as "ipaddress", and the attributes of a multi-valued
- * RDN are joined with '+' in DER SET order.  IOS DN strings are parsed the
+ * RDN are joined with '+' in DER SET order.  Values are shown escaped
+ * (text.h): a DN comes from a client or a certificate, and every text
+ * form here is for display, so no value can break a line of `show` or
+ * reach the terminal as a control sequence (records on disk keep the DER:
+ * cs_rec.c).  IOS DN strings are parsed the
  * other way round (text order reversed into DER order); values go into a
  * PrintableString when their characters allow it, as the IOS CA does.
  *
@@ -28,6 +32,7 @@
 #include <openssl/pem.h>
 
 #include "core/pki_int.h"
+#include "core/text.h"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -179,6 +184,35 @@ static void sb_add(struct sb *b, const char *s, size_t len)
 	b->p[b->len] = '\0';
 }
 
+/* A value from a certificate or a request, as it may be shown: control
+ * characters and bytes that are not UTF-8 escaped (text.h), so that one
+ * value stays one field on one line — whatever a client put in it, it
+ * cannot start a line of `show` output, move the cursor or ring the bell.
+ * Cut before an escape or a character that does not fit whole. */
+static void sb_visible(struct sb *b, const char *s, size_t len)
+{
+	if (b->n == 0)
+		return;
+	pk_visible(b->p + b->len, b->n - b->len, s, len, 0);
+	b->len += strlen(b->p + b->len);
+}
+
+/* The text of a DN value (UTF-8), shown: a string whose type does not
+ * convert (a UTF8String that is not UTF-8) shows its bytes escaped. */
+static void sb_value(struct sb *b, const ASN1_STRING *v)
+{
+	unsigned char *utf = NULL;
+	int len = ASN1_STRING_to_UTF8(&utf, v);
+
+	if (len >= 0) {
+		sb_visible(b, (const char *)utf, (size_t)len);
+	} else {
+		ERR_clear_error();
+		sb_visible(b, (const char *)ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v));
+	}
+	OPENSSL_free(utf);
+}
+
 static void sb_str(struct sb *b, const char *s)
 {
 	sb_add(b, s, strlen(s));
@@ -188,11 +222,8 @@ static void sb_str(struct sb *b, const char *s)
 static void dn_ava(struct sb *b, const X509_NAME_ENTRY *e)
 {
 	const ASN1_OBJECT *obj = X509_NAME_ENTRY_get_object(e);
-	const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
-	unsigned char *utf = NULL;
 	char kbuf[80];
 	const char *k = dn_key(OBJ_obj2nid(obj), kbuf, sizeof kbuf);
-	int len;
 
 	if (!k) {
 		OBJ_obj2txt(kbuf, sizeof kbuf, obj, 1);
@@ -200,12 +231,7 @@ static void dn_ava(struct sb *b, const X509_NAME_ENTRY *e)
 	}
 	sb_str(b, k);
 	sb_str(b, "=");
-	len = ASN1_STRING_to_UTF8(&utf, v);
-	if (len >= 0)
-		sb_add(b, (const char *)utf, (size_t)len);
-	else
-		ERR_clear_error();
-	OPENSSL_free(utf);
+	sb_value(b, X509_NAME_ENTRY_get_data(e));
 }
 
 void pki_dn_format(const X509_NAME *n, int form, char *buf, size_t size)
@@ -245,20 +271,15 @@ static void dn_value(const X509_NAME *n, int nid, char *buf, size_t size)
 {
 	int i;
 
+	struct sb b = { buf, size, 0 };
+
 	buf[0] = '\0';
 	for (i = X509_NAME_entry_count(n) - 1; i >= 0; i--) {
 		const X509_NAME_ENTRY *e = X509_NAME_get_entry(n, i);
-		unsigned char *utf = NULL;
-		int len;
 
 		if (OBJ_obj2nid(X509_NAME_ENTRY_get_object(e)) != nid)
 			continue;
-		len = ASN1_STRING_to_UTF8(&utf, X509_NAME_ENTRY_get_data(e));
-		if (len >= 0)
-			snprintf(buf, size, "%.*s", len, (const char *)utf);
-		else
-			ERR_clear_error();
-		OPENSSL_free(utf);
+		sb_value(&b, X509_NAME_ENTRY_get_data(e));
 		return;
 	}
 }
@@ -673,9 +694,10 @@ int pk_cert_view(const struct x509_st *c, struct pk_cert_view *v)
 		for (j = 0; j < sk_GENERAL_NAME_num(dp->distpoint->name.fullname); j++) {
 			GENERAL_NAME *gn = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, j);
 			if (gn->type == GEN_URI) {
-				snprintf(v->cdp, sizeof v->cdp, "%.*s",
-					 ASN1_STRING_length(gn->d.uniformResourceIdentifier),
-					 (const char *)ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier));
+				/* the certificate's text, shown like a DN value */
+				pk_visible(v->cdp, sizeof v->cdp,
+					   (const char *)ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier),
+					   (size_t)ASN1_STRING_length(gn->d.uniformResourceIdentifier), 0);
 				break;
 			}
 		}

@@ -131,6 +131,7 @@ serial 3
 issued 2025-03-24T08:10:00Z
 expires 2026-03-24T08:10:00Z
 subject serialNumber=67109296+hostname=R27 cn=R27 o=Otus c=RU
+subject-der ME8xCzAJBgNVBAYTAlJVMQ0wCwYDVQQKDARPdHVzMQwwCgYDVQQDDANSMjcxIzAPBgNVBAUTCDY3MTA5Mjk2MBAGCSqGSIb3DQEJAgwDUjI3
 ## Revocation: the CRL is made again at once (spec §1.7).
 R12#clock set 09:00:00 Mar 24 2025
 Mar 24 09:00:00.000: %SYS-6-CLOCKUPDATE: System clock has been updated from 08:10:00 UTC Mon Mar 24 2025 to 09:00:00 UTC Mon Mar 24 2025, configured from console by console.
