@@ -14,6 +14,7 @@
 #include "cli/cli_int.h"
 #include "cli/cmds.h"
 #include "cli/pkish.h"
+#include "core/text.h"
 
 #define MAX_DEPTH 8
 #define HIST_MAX 256
@@ -71,6 +72,8 @@ struct cli_sess {
 	char *q;
 	size_t q_len, q_cap;
 };
+
+static void term_write(cli_sess *s, const char *buf, size_t n);
 
 /* ---- basic accessors ------------------------------------------------------ */
 
@@ -168,7 +171,7 @@ void cli_flush_async(cli_sess *s)
 	s->q_len = s->q_cap = 0;
 	pthread_mutex_unlock(&s->qmu);
 	if (q && n)
-		s->io->write(s->io_arg, q, n);
+		term_write(s, q, n);
 	free(q);
 }
 
@@ -351,11 +354,38 @@ void cli_set_history_size(cli_sess *s, int n)
 
 /* ---- output: session I/O, pager, filters ---------------------------------------- */
 
+/* Every byte a session writes to its terminal passes here: show output,
+ * log and debug lines, the echo of a replayed line, `more` of a file,
+ * dialogs.  Control characters and bytes that are not UTF-8 are shown
+ * escaped (core/text.h: ^[ for ESC, \xFF for a stray byte); line ends and
+ * tabs stay.  This is the one place that sees everything a terminal gets,
+ * whatever its source — a client's subject, a certificate's text, a line
+ * of a file — so no printer can forget it.  (A value that must stay on
+ * one line is escaped where it is formatted, by the same function: DN
+ * values in core/x509.c, log messages in core/log.c.) */
+static void term_write(cli_sess *s, const char *buf, size_t n)
+{
+	char small[1024], *out = small;
+	size_t need;
+
+	if (pk_visible_plain(buf, n, PK_VIS_LINES)) {
+		s->io->write(s->io_arg, buf, n);
+		return;
+	}
+	need = pk_visible(NULL, 0, buf, n, PK_VIS_LINES);
+	if (need >= sizeof small && (out = malloc(need + 1)) == NULL)
+		return;
+	pk_visible(out, need + 1, buf, n, PK_VIS_LINES);
+	s->io->write(s->io_arg, out, need);
+	if (out != small)
+		free(out);
+}
+
 static void emit(cli_sess *s, const char *buf, size_t n)
 {
 	if (s->discard)
 		return;
-	s->io->write(s->io_arg, buf, n);
+	term_write(s, buf, n);
 	if ((s->opts & CLI_S_INTERACTIVE) && s->term_len > 1 && s->io->more) {
 		if (++s->lines >= s->term_len - 1) {
 			int k = s->io->more(s->io_arg);
@@ -534,7 +564,7 @@ static void vprint(cli_sess *s, int raw, const char *fmt, va_list ap)
 	if (s->rp_capture)
 		capture_msg(s, big ? big : small);
 	if (raw)
-		s->io->write(s->io_arg, big ? big : small, (size_t)n);
+		term_write(s, big ? big : small, (size_t)n);
 	else
 		cli_write(s, big ? big : small, (size_t)n);
 	free(big);
@@ -723,6 +753,7 @@ void cli_set_interrupted(cli_sess *s, int on)
  * of the same command, which asks nothing more. */
 static int ask(cli_sess *s, const char *question, int hidden, char *buf, size_t n)
 {
+	char shown[1024];
 	int rc, was = s->locked;
 
 	if (s->interrupted) {
@@ -737,7 +768,8 @@ static int ask(cli_sess *s, const char *question, int hidden, char *buf, size_t 
 		s->locked = 0;
 		pk_device_unlock(s->dev);
 	}
-	rc = s->io->ask(s->io_arg, question, hidden, buf, n);
+	pk_visible(shown, sizeof shown, question, strlen(question), PK_VIS_LINES);
+	rc = s->io->ask(s->io_arg, shown, hidden, buf, n);
 	if (was) {
 		pk_device_lock(s->dev);
 		s->locked = 1;
@@ -803,24 +835,12 @@ int cli_next_line(const char *data, size_t len, size_t *pos, const char **line, 
 	return 1;
 }
 
-/* The line as a reader sees it: NUL bytes as ^@, cut to fit. */
+/* The line as a reader sees it (NUL bytes as ^@, other control characters
+ * escaped the same way: core/text.h), cut to fit with "...". */
 static void visible_line(char *out, size_t cap, const char *line, size_t n)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 4 < cap; i++) {
-		if (line[i] == '\0') {
-			out[o++] = '^';
-			out[o++] = '@';
-		} else {
-			out[o++] = line[i];
-		}
-	}
-	if (i < n && o + 4 <= cap) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
+	if (pk_visible(out, cap - 3, line, n, PK_VIS_LINES) >= cap - 3)
+		strcat(out, "...");
 }
 
 /* A line of the replay that failed: counted, and at boot logged with its

@@ -46,14 +46,18 @@ R1(config-line)#end
 R1#configure terminal
 Enter configuration commands, one per line.  End with CNTL/Z.
 R1(config)#line con 0
-R1(config-line)#
+## input: 
+## (pkish echoes the Ctrl-Z it reads as IOS shows it: ^Z)
+R1\(config-line\)#\^Z (re)
 *Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console by console
 R1#configure terminal
 Enter configuration commands, one per line.  End with CNTL/Z.
-R1(config)#
+## input: 
+R1\(config\)#\^Z (re)
 *Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console by console
 ## Ctrl-Z in EXEC does nothing.
-R1#
+## input: 
+R1#\^Z (re)
 R1#conf t
 Enter configuration commands, one per line.  End with CNTL/Z.
 R1(config)#exit
