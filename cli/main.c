@@ -187,6 +187,19 @@ static void write_pid(int fd)
 		(void)0;
 }
 
+/* The device in DIR belongs to someone else (issue 10): its directory,
+ * lock or socket cannot be opened by this user.  Said as such, never as
+ * "already running" or "no device is running". */
+static int no_permission(int err)
+{
+	return err == EACCES || err == EPERM;
+}
+
+static void say_no_permission(const char *dir, int err)
+{
+	fprintf(stderr, "%% Cannot open device %s: %s\n", dir, strerror(err));
+}
+
 /* The lock fd; -1 when another device holds it; -2 (errno set) when the
  * lock file cannot be opened (a read-only directory, no permission). */
 static int lock_device(const char *dir)
@@ -427,7 +440,10 @@ int main(int argc, char **argv)
 	if (o.stop || o.attach) {
 		int fd = vty_connect(sock);
 		if (fd < 0) {
-			fprintf(stderr, "%% No device is running in %s\n", o.dir);
+			if (no_permission(errno))
+				say_no_permission(o.dir, errno);
+			else
+				fprintf(stderr, "%% No device is running in %s\n", o.dir);
 			return 1;
 		}
 		rc = o.stop ? vty_client_stop(fd) : vty_client_attach(fd);
@@ -472,6 +488,12 @@ int main(int argc, char **argv)
 			struct timespec ts = { 0, 50 * 1000000L };
 			nanosleep(&ts, NULL);
 		}
+	}
+	if (lockfd == -2 && no_permission(errno)) {
+		/* another user's device (running or not) */
+		say_no_permission(o.dir, errno);
+		rc = 1;
+		goto client_done;
 	}
 	if (lockfd == -2) {
 		/* not "already running": the directory cannot hold a device */
