@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_int.h"
+#include "core/text.h"
 
 /* ---- modes every session has ------------------------------------------- */
 
@@ -499,6 +500,26 @@ static void match(const cli_sess *s, const struct cli_mode *mode, const char *li
 
 /* ---- exec ---------------------------------------------------------------- */
 
+/* The column at which byte `col` of the line shows once the output layer
+ * has escaped it (core/text.h: a control character takes two columns or
+ * four, a UTF-8 character one), so that the caret stays under the word. */
+static int shown_col(const char *line, int col)
+{
+	char buf[2048];
+	size_t n, i;
+	int w = 0;
+
+	if (col <= 0)
+		return col;
+	n = pk_visible(buf, sizeof buf, line, (size_t)col, PK_VIS_LINES);
+	if (n >= sizeof buf)
+		return col;
+	for (i = 0; i < n; i++)
+		if (((unsigned char)buf[i] & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
 static void print_error(cli_sess *s, const char *line, const struct mres *r,
 			const struct toks *tk)
 {
@@ -507,7 +528,7 @@ static void print_error(cli_sess *s, const char *line, const struct mres *r,
 
 	switch (r->res) {
 	case MR_INVALID:
-		col = r->col + cli_error_indent(s, line);
+		col = shown_col(line, r->col) + cli_error_indent(s, line);
 		if (col < 0)
 			col = 0;
 		if (col >= (int)sizeof sp - 1)

@@ -140,6 +140,19 @@ contains "$T/run.out" "$(printf 'crypto pki trustpoint Tok\303\251')" ||
 grep -q '^Key name: K' "$T/run.out" && { cat "$T/run.out"; fail "a key with a bad label exists"; }
 grep -q '^crypto pki server' "$T/run.out" && { cat "$T/run.out"; fail "a server with a bad name exists"; }
 
+# the caret of an error stays under the word after a control character
+# (shown as two columns) or a UTF-8 character (one column, two bytes)
+printf 'crypto pki trustpoint T\033x bogus\ncrypto pki trustpoint Tok\303\251 bogus\n' >"$T/caret.cfg"
+"$PKISH" -d "$T/dev2" -f "$T/caret.cfg" >"$T/caret.out" 2>&1
+no_raw "$T/caret.out" "caret"
+for n in 1 2; do
+	echo=$(grep -F "caret.cfg line $n: " "$T/caret.out")
+	caret=$(grep -A1 -F "caret.cfg line $n: " "$T/caret.out" | sed -n 2p)
+	want=$(printf '%s' "${echo%%bogus*}" | LC_ALL=C.UTF-8 wc -m)
+	got=$(printf '%s' "${caret%%^*}" | LC_ALL=C.UTF-8 wc -m)
+	[ "$want" = "$got" ] || { cat "$T/caret.out"; fail "line $n: caret at column $got, the word at $want"; }
+done
+
 # more: a text file with a lone CR, DEL and a C1 control (no C0 other than
 # CR: it is not shown as a hex dump)
 printf 'hello\rEVIL\177\302\233x\r\nline 2\n' >"$D/flash/evil.txt"
