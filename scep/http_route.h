@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #define HTTP_MAX_BODY  (64 * 1024)   /* = SCEP_MAX_MSG */
-#define HTTP_MAX_QUERY (48 * 1024)   /* the raw query string, message= included */
+#define HTTP_MAX_QUERY (96 * 1024)   /* the raw query string, message= included */
 #define HTTP_MAX_ARGS  32            /* query parameters */
 
 enum { HTTP_LOG_HTTP, HTTP_LOG_SERVER };   /* debug ip http / debug crypto pki server */

@@ -51,7 +51,11 @@
 
 #define CONN_IDLE      10                 /* seconds without a byte */
 #define REQ_TIME       15                 /* seconds to receive a request */
-#define CONN_MEMORY    (64 * 1024)        /* libmicrohttpd's, per connection */
+/* libmicrohttpd's, per connection: the longest query and its headers fit,
+ * so that a request just over HTTP_MAX_QUERY or SCEP's bound is read whole
+ * and answered 414 (answering before its end and closing makes the
+ * kernel reset the connection, and the client loses the answer) */
+#define CONN_MEMORY    (128 * 1024)
 #define CONN_LIMIT     4096               /* connections at once */
 #define CONN_PER_ADDR  32                 /* from one client address */
 #define HELD_BUDGET    (16u * 1024 * 1024)   /* held by unfinished requests */

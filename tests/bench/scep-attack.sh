@@ -38,7 +38,15 @@ H1= H2=
 cleanup() {
 	[ -n "$H1" ] && kill "$H1" 2>/dev/null
 	[ -n "$H2" ] && kill "$H2" 2>/dev/null
-	[ -f "$T/dev/pkish.lock" ] && "$PKISH" -d "$T/dev" --stop >/dev/null 2>&1
+	if [ -f "$T/dev/pkish.lock" ]; then
+		p=$(head -n 1 "$T/dev/pkish.lock")
+		"$PKISH" -d "$T/dev" --stop >/dev/null 2>&1
+		i=0
+		while [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+	fi
 	rm -rf "$T"
 }
 trap cleanup EXIT

@@ -113,14 +113,15 @@ contains "$T/raw.out" "== closed after" || fail "413: connection left open"
 } >"$T/chunked.req"
 "$RAW" 127.0.0.1 "$PORT" <"$T/chunked.req" >"$T/raw.out" 2>&1
 expect 413
-# a query past the bound: ours (over 48 KiB), then libmicrohttpd's (the
-# request line over the connection's 64 KiB); one just under ours is read
-{ printf 'GET /scep?operation=PKIOperation&message='; head -c 49100 /dev/zero | tr '\0' A
+# a query past the bound: ours (over 96 KiB), then libmicrohttpd's (the
+# request line over the connection's 128 KiB); a 60 KB message is read
+# and decoded
+{ printf 'GET /scep?operation=PKIOperation&message='; head -c 60000 /dev/zero | tr '\0' A
   printf ' HTTP/1.0\r\n\r\n'; } >"$T/long.req"
 "$RAW" 127.0.0.1 "$PORT" <"$T/long.req" >"$T/raw.out" 2>&1
 expect 400
-contains "$T/raw.out" "malformed pkiMessage" || { cat "$T/raw.out"; fail "a 48 KiB query"; }
-{ printf 'GET /scep?operation=PKIOperation&message='; head -c 50000 /dev/zero | tr '\0' A
+contains "$T/raw.out" "malformed pkiMessage" || { cat "$T/raw.out"; fail "a 60 KB query"; }
+{ printf 'GET /scep?operation=PKIOperation&message='; head -c 100000 /dev/zero | tr '\0' A
   printf ' HTTP/1.0\r\n\r\n'; } >"$T/long.req"
 "$RAW" 127.0.0.1 "$PORT" <"$T/long.req" >"$T/raw.out" 2>&1
 expect 414
