@@ -18,6 +18,17 @@
 #include "cli/cli_int.h"
 #include "cli/console.h"
 #include "cli/pkish.h"
+#include "core/text.h"
+
+/* Text of the input echoed as the session's output shows it: NUL as ^@,
+ * every other control character escaped too (core/text.h). */
+static void fputs_visible(const char *s, size_t n, FILE *out)
+{
+	char buf[2048];
+
+	pk_visible(buf, sizeof buf, s, n, PK_VIS_LINES);
+	fputs(buf, out);
+}
 
 static void b_write(void *arg, const char *buf, size_t n)
 {
@@ -47,7 +58,7 @@ static int b_ask(void *arg, const char *question, int hidden, char *buf, size_t 
 	snprintf(buf, n, "%s", line);
 	free(line);
 	if (b->echo && !hidden)
-		fputs(buf, b->out);
+		fputs_visible(buf, strlen(buf), b->out);
 	fputc('\n', b->out);
 	fflush(b->out);
 	return 0;
@@ -162,7 +173,7 @@ int pkish_read_file(const char *path, char **data, size_t *len)
 
 int pkish_prepare_text(char *data, size_t *len, const char *name, FILE *out)
 {
-	size_t pos = 0, o = 0, n, i;
+	size_t pos = 0, o = 0, n;
 	const char *line;
 	int lineno = 0, nul = 0;
 
@@ -170,12 +181,7 @@ int pkish_prepare_text(char *data, size_t *len, const char *name, FILE *out)
 		lineno++;
 		if (memchr(line, '\0', n)) {
 			fprintf(out, "%s line %d: ", name, lineno);
-			for (i = 0; i < n && i < 400; i++) {
-				if (line[i])
-					fputc(line[i], out);
-				else
-					fputs("^@", out);
-			}
+			fputs_visible(line, n < 400 ? n : 400, out);
 			fprintf(out, "\n%% NUL character in the line: line not applied\n");
 			nul++;
 			n = 0;

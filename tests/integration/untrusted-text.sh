@@ -16,7 +16,9 @@
 #   * ESC/BEL/CR and a C1 control in a subject do not reach the terminal
 #     through `show crypto pki server CA requests` / `certificates`, the
 #     log or the debug lines; the challenge password is never printed.
-#   * The echo of a failing -f line and `more` of a file escape them too.
+#   * The echo of a failing -f line (a NUL line too), of a dialog's answer
+#     and `more` of a file escape them too; the caret of an error stays
+#     under its word.
 #   * Trustpoint names, key labels and server names must be valid UTF-8
 #     without control characters.
 . "${SRCDIR:-.}/tests/integration/lib/common.sh"
@@ -139,6 +141,18 @@ contains "$T/run.out" "$(printf 'crypto pki trustpoint Tok\303\251')" ||
 	{ cat "$T/run.out"; fail "a valid UTF-8 name is refused"; }
 grep -q '^Key name: K' "$T/run.out" && { cat "$T/run.out"; fail "a key with a bad label exists"; }
 grep -q '^crypto pki server' "$T/run.out" && { cat "$T/run.out"; fail "a server with a bad name exists"; }
+
+# a line with a NUL byte (refused before the replay) and an answer to a
+# question are echoed the same way
+printf 'hostname A\000\033[2J\007\n' >"$T/nul.cfg"
+"$PKISH" -d "$T/dev3" -f "$T/nul.cfg" >"$T/nul.out" 2>&1
+no_raw "$T/nul.out" "NUL line"
+contains "$T/nul.out" 'nul.cfg line 1: hostname A^@^[[2J^G' || { cat "$T/nul.out"; fail "NUL line echo"; }
+printf 'enable\nconf t\ncrypto key generate rsa label KK\n512\033[2J\nend\n' |
+	"$PKISH" -d "$T/dev3" --echo >"$T/answer.out" 2>&1
+no_raw "$T/answer.out" "answer echo"
+contains "$T/answer.out" 'How many bits in the modulus [1024]: 512^[[2J' ||
+	{ cat "$T/answer.out"; fail "answer echo"; }
 
 # the caret of an error stays under the word after a control character
 # (shown as two columns) or a UTF-8 character (one column, two bytes)
