@@ -44,6 +44,17 @@
 #include "cli/cmds.h"
 #include "cli/console.h"
 #include "cli/pkish.h"
+#include "core/text.h"
+
+/* A line of our input echoed as the device's output shows text: control
+ * characters escaped (core/text.h). */
+static void echo_visible(const char *s, size_t n)
+{
+	char buf[8192];
+
+	pk_visible(buf, sizeof buf, s, n, PK_VIS_LINES);
+	fputs(buf, stdout);
+}
 
 #define MAX_FRAME (8u << 20)
 
@@ -648,7 +659,7 @@ static int run_until_done(int fd, struct answers *ans, char *prompt, size_t plen
 				if (ans->lineno)
 					(*ans->lineno)++;
 				if (ans->echo && !hidden)
-					fputs(line, stdout);
+					echo_visible(line, (size_t)n);
 				fputc('\n', stdout);
 				send_frame(fd, 'A', line, (size_t)n, NULL, 0);
 			}
@@ -942,7 +953,9 @@ int vty_client_attach(int fd)
 		while (!r.done && (n = getline(&line, &cap, stdin)) >= 0) {
 			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 				line[--n] = '\0';
-			printf("%s%s\n", r.prompt, line);
+			fputs(r.prompt, stdout);
+			echo_visible(line, (size_t)n);
+			fputc('\n', stdout);
 			if (send_line(fd, 0, NULL, line) < 0 ||
 			    run_until_done(fd, &ans, r.prompt, sizeof r.prompt) < 0)
 				break;

@@ -117,6 +117,11 @@ grep -qE "^$S1 .*cn=old ou=lab\$" "$T/certs2" || { cat "$T/certs2"; fail "an old
 grep -qE "^$S2 .*-Damaged record-\$" "$T/certs2" || { cat "$T/certs2"; fail "old forged record $S2"; }
 grep -q 'Jan 1 2001\|Jan 1 2099' "$T/certs2" && { cat "$T/certs2"; fail "forged dates listed"; }
 
+# --attach with stdin not a terminal echoes its lines the same way
+printf 'show clock\033[2J x\n' | "$PKISH" -d "$CA" --attach >"$T/attach.out" 2>&1
+no_raw "$T/attach.out" "--attach echo"
+contains "$T/attach.out" '>show clock^[[2J x' || { cat "$T/attach.out"; fail "--attach echo"; }
+
 # ---- the CLI: -f echo, `more`, names -----------------------------------------
 D=$T/dev
 mkdir -p "$D/flash"
