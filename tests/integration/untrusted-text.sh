@@ -179,4 +179,9 @@ printf 'hello\rEVIL\177\302\233x\r\nline 2\n' >"$D/flash/evil.txt"
 no_raw "$T/more.out" "more"
 contains "$T/more.out" 'hello^MEVIL^?\xC2\x9Bx' || { od -c "$T/more.out"; fail "more: not escaped"; }
 grep -qx 'line 2' "$T/more.out" || { od -c "$T/more.out"; fail "more: CR LF is a line end"; }
+# (make check-asan: the runs above were not daemons; their reports are here)
+if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.out "$T"/requests "$T"/certs* \
+	"$T"/log 2>/dev/null; then
+	fail "sanitizer report"
+fi
 exit 0
