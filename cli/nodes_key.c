@@ -38,6 +38,8 @@ static int h_keygen(cli_sess *s, const cli_args *a)
 		if (!label[0])
 			return cli_error(s, "Please define a domain-name first.");
 	}
+	if ((rc = pk_key_label_check(label)) < 0)
+		return cli_core_error(s, rc);        /* before anything is said or asked */
 	cli_printf(s, "The name for the keys will be: %s\n", label);
 	if (pk_key_find(P(), label)) {
 		cli_printf(s, "%% You already have RSA keys defined named %s.\n", label);

@@ -27,6 +27,7 @@
 #include <openssl/err.h>
 
 #include "core/cs_int.h"
+#include "core/text.h"
 
 /* ---- the request table ------------------------------------------------------- */
 
@@ -356,7 +357,9 @@ size_t pk_cs_requests(const pk_cs *cs, struct pk_req_view *out, size_t max)
 		v->id = e->id;
 		v->state = e->state;
 		memcpy(v->fp, e->fp, sizeof v->fp);
-		snprintf(v->subject, sizeof v->subject, "%s", e->subject);
+		/* escaped again: an entry read back from a NAME.rdb written
+		 * before subjects were escaped may hold control characters */
+		pk_visible(v->subject, sizeof v->subject, e->subject, strlen(e->subject), 0);
 		v->created = e->created;
 	}
 	return cs->nreqs;

@@ -155,6 +155,11 @@ static int label_error(const char *label)
 	return pk_err_set(PK_EINVAL, "Key label contains one or more illegal characters.");
 }
 
+int pk_key_label_check(const char *label)
+{
+	return valid_label(label) ? 0 : label_error(label);
+}
+
 /* Index of label, or -(insertion point) - 1. */
 static long key_index(const pk_pki *p, const char *label)
 {

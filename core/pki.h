@@ -71,6 +71,8 @@ pk_key *pk_key_find(pk_pki *p, const char *label);
 size_t  pk_key_count(const pk_pki *p);
 pk_key *pk_key_at(pk_pki *p, size_t i);            /* in label order */
 void    pk_key_view(const pk_key *k, struct pk_key_view *v);
+/* 0 when label may name a new key, else PK_EINVAL with the reason. */
+int  pk_key_label_check(const char *label);
 /* Generate (or replace) a key pair; bits 360..4096. */
 int  pk_key_generate(pk_pki *p, const char *label, int bits, int exportable);
 /* Import from PEM text: pub (PUBLIC KEY or CERTIFICATE, may be NULL) and

@@ -137,6 +137,8 @@ contains "$T/names.out" 'names.cfg line 2: crypto pki trustpoint T\xFF' ||
 	{ cat "$T/names.out"; fail "trustpoint names"; }
 [ "$(grep -c '% Key label contains one or more illegal characters.' "$T/names.out")" = 2 ] ||
 	{ cat "$T/names.out"; fail "key labels"; }
+! contains "$T/names.out" 'The name for the keys will be: K' ||
+	{ cat "$T/names.out"; fail "a refused key label was announced before the refusal"; }
 contains "$T/names.out" '% Certificate server name contains one or more illegal characters.' ||
 	{ cat "$T/names.out"; fail "server name"; }
 "$PKISH" -d "$D" -c 'show running-config' -c 'show crypto key mypubkey rsa' >"$T/run.out" 2>&1
