@@ -266,6 +266,7 @@ struct req_state {
 	char *query;
 	unsigned char *body;
 	size_t len, cap;
+	size_t reserved;         /* charged at the headers, not allocated yet */
 	int too_big;
 	struct http_request r;
 };
@@ -354,6 +355,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 			return queue(mc, &a);
 		}
 		st->r.peer = NULL;
+		/* the body's memory is charged before any of it is read: a
+		 * request that cannot have it is refused without reading it */
+		if (st->r.content_length) {
+			size_t n = (size_t)strtoull(st->r.content_length, NULL, 10);
+			if (n && charge(st->conn, n) < 0)
+				return busy(mc);
+			st->reserved = n;
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -375,8 +384,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 						cap = HTTP_MAX_BODY;
 				}
 				grow = cap - st->cap;
-				if (charge(st->conn, grow) < 0)
+				if (grow <= st->reserved)
+					st->reserved -= grow;
+				else if (charge(st->conn, grow - st->reserved) < 0)
 					return busy(mc);
+				else
+					st->reserved = 0;
 				nb = realloc(st->body, cap);
 				if (!nb)
 					return MHD_NO;
