@@ -281,3 +281,9 @@ if [ "$ONLY" = all ]; then
 	echo
 	sh tests/bench/scep-attack.sh "$BUILD"
 fi
+
+# ---- 9. the challenge password compare (issue 10) -----------------------------------
+if [ "$ONLY" = all ] || [ "$ONLY" = challenge ]; then
+	echo
+	sh tests/bench/challenge.sh "$BUILD"
+fi
