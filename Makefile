@@ -134,26 +134,53 @@ bench: tests $(BENCH_BINS)
 	@$(INSTALL_PKGS) bench
 	@sh tests/bench/run.sh $(BUILD)
 
-# ---- fuzzing: make fuzz [FUZZ_SECONDS=60] -----------------------------------
-# Builds every tests/fuzz/fuzz_*.c with clang + libFuzzer (+ ASan, UBSan)
-# into build-fuzz/ and runs each for FUZZ_SECONDS from the committed seeds
+# ---- fuzzing: make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="cs cli ..."] ----------
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer target, build-fuzz/fuzz_NAME.
+# build-fuzz/ is a second build tree of the whole project: every module
+# compiled again with clang, -fsanitize=fuzzer-no-link (coverage for the
+# fuzzer), ASan and UBSan, into build-fuzz/lib*.a; a target links them with
+# tests/fuzz/sandbox.c and the FUZZ_WRAP functions (no network, no file
+# outside the target's device, pooled RSA keys: sandbox.c).  It takes the
+# configuration of $(BUILD) (pkg-config flags, config.h).  `make fuzz` runs
+# each target for FUZZ_SECONDS from its committed seeds
 # (tests/fuzz/corpus/NAME/, read-only) into tests/fuzz/corpus-out/NAME/
 # (git-ignored); a crash stops the run, its input is build-fuzz/crash-*.
+# The committed inputs are replayed by make check: tests/unit/test_fuzz_NAME.c
+# (tests/fuzz/replay.h) links the same target and sandbox in the normal build.
+comma        := ,
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
-FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIBSRCS := scep/msg_core.c scep/msg_server.c scep/msg_client.c scep/msg_b64.c scep/http_route.c
-FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_WRAP    := $(foreach f,getaddrinfo socket MHD_start_daemon pk_device_path EVP_PKEY_Q_keygen,-Wl$(comma)--wrap=$(f))
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_MODULES := timers core scep cli
+FUZZ_LIBS    := $(foreach m,cli scep core timers,$(FUZZ_BUILD)/lib$(m).a)
+fuzz_obj      = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(1))
 
 # one installer run before all of them (parallel apt-gets would fight over
 # dpkg's lock)
 fuzz-deps: $(BUILD)/config.mk
 	@$(INSTALL_PKGS) fuzz
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRCS) scep/msg.h scep/msg_int.h scep/http_route.h $(BUILD)/config.mk | fuzz-deps
+$(FUZZ_BUILD)/obj/%.o: %.c $(BUILD)/config.mk | fuzz-deps
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(PK_CPPFLAGS) $(PK_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRCS) $(OPENSSL_LIBS)
+	$(FUZZ_CC) $(PK_CPPFLAGS) $(PK_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(foreach m,$(FUZZ_MODULES),$(eval $(FUZZ_BUILD)/lib$(m).a: $(call fuzz_obj,$($(m)_SRCS))))
+$(FUZZ_LIBS):
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/obj/tests/fuzz/sandbox.o $(FUZZ_LIBS)
+	$(FUZZ_CC) -g -fsanitize=fuzzer $(FUZZ_SAN) -pthread $(FUZZ_WRAP) $(LDFLAGS_CONF) -o $@ $^ $(PK_LIBS)
+
+# the replays of make check: the same wrapped functions (sandbox.c is
+# included by the test)
+$(BUILD)/tests/test_fuzz_%: PK_LDFLAGS += $(FUZZ_WRAP)
 
 fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_BINS); do \
@@ -168,6 +195,8 @@ fuzz: $(FUZZ_BINS)
 			tail -n 40 $(FUZZ_BUILD)/$$n.log; exit 1; \
 		fi; \
 	done
+
+-include $(wildcard $(FUZZ_BUILD)/obj/*/*.d $(FUZZ_BUILD)/obj/tests/*/*.d)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/pkish
