@@ -113,15 +113,23 @@ static inline const char *fz_dir(const char *what)
 
 /* ---- fixtures -------------------------------------------------------------- */
 
-/* tests/fixtures/NAME, whole (NUL-terminated; *len without it). */
+/* A file of the source tree, whole (NUL-terminated; *len without it). */
+static inline char *fz_file(const char *path, size_t *len)
+{
+	char *data = NULL;
+
+	if (pk_store_read(path, &data, len) < 0)
+		fz_die("cannot read a file of the source tree (run from the repository root)");
+	return data;
+}
+
+/* tests/fixtures/NAME. */
 static inline char *fz_fixture(const char *name, size_t *len)
 {
-	char path[512], *data = NULL;
+	char path[512];
 
 	snprintf(path, sizeof path, "tests/fixtures/%s", name);
-	if (pk_store_read(path, &data, len) < 0)
-		fz_die("cannot read a fixture (run from the repository root)");
-	return data;
+	return fz_file(path, len);
 }
 
 /* The idx-th private key of a PEM fixture. */
