@@ -160,14 +160,16 @@ contains "$T/stall.out" "30 of 30 closed by the server" ||
 	{ cat "$T/stall.out"; fail "stalled connections were not cut off"; }
 
 # ---- ip http port / ip http server N / no ip http server ---------------------------
-P2=$((PORT + 1))
-P3=$((PORT + 2))
-cs 'conf t' "ip http port $P2" 'end' >/dev/null || fail "ip http port"
+P2=$(free_port)
+while [ "$P2" = "$PORT" ]; do P2=$(free_port); done
+P3=$(free_port)
+while [ "$P3" = "$P2" ] || [ "$P3" = "$PORT" ]; do P3=$(free_port); done
+cs 'conf t' "ip http port $P2" 'end' >"$T/cs.out" 2>&1 || { cat "$T/cs.out"; fail "ip http port"; }
 raw 'GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n' 3000 "$P2"
 expect 200 text/plain
 raw 'GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n' 3000 "$PORT"
 contains "$T/raw.out" "connection refused" || { cat "$T/raw.out"; fail "the old port still answers"; }
-cs 'conf t' "ip http server $P3" 'end' >/dev/null || fail "ip http server N"
+cs 'conf t' "ip http server $P3" 'end' >"$T/cs.out" 2>&1 || { cat "$T/cs.out"; fail "ip http server N"; }
 raw 'GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n' 3000 "$P3"
 expect 200 text/plain
 raw 'GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n' 3000 "$P2"
