@@ -21,6 +21,7 @@
 
 #include <openssl/err.h>
 
+#include "core/crl.h"
 #include "core/pki_int.h"
 
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -60,6 +61,7 @@ static void on_reset(pk_device *d, void *arg)
 		pki_cs_free(p->cs);
 		p->cs = NULL;
 	}
+	pki_crl_reset(p);
 	pki_tps_free(p);
 	pki_keys_free(p);
 	if (pki_keys_load(p) < 0)
@@ -113,6 +115,7 @@ void pk_pki_free(pk_pki *p)
 		pki_cs_free(p->cs);
 		p->cs = NULL;
 	}
+	pki_crl_free(p);
 	pki_tps_free(p);
 	pki_keys_free(p);
 	free(p);

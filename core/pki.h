@@ -176,7 +176,11 @@ struct pk_tp_config {
 	int  rsakey_size;        /* 0 = default */
 	char fingerprint[128];   /* expected CA fingerprint (hex, any grouping) */
 	char hash[16];           /* "" = by CA caps */
+	int  crl_cache;          /* PK_CRLC_*: `crl cache none` / `crl cache delete-after N` */
+	int  crl_delete_after;   /* minutes, 1..43200, with PK_CRLC_DELETE_AFTER */
+	char crl_query[512];     /* `crl query URL`, "" = none (core/crl.h) */
 };
+enum { PK_CRLC_DEFAULT = 0, PK_CRLC_NONE, PK_CRLC_DELETE_AFTER };
 
 pk_tp  *pk_tp_find(pk_pki *p, const char *name);
 size_t  pk_tp_count(const pk_pki *p);

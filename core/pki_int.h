@@ -60,6 +60,7 @@ struct pk_pki {
 	void *obs_arg;
 	int configuring;         /* a configuration replay is running */
 	uint64_t pool_used;      /* keys of DIR/test-keys.pem handed out (tests) */
+	struct pki_crlc *crlc;   /* the parsed CRL cache (crl_cache.c), NULL until used */
 };
 
 /* ---- keys.c ---------------------------------------------------------------- */

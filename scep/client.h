@@ -23,6 +23,16 @@ int  scep_client_accept_ca(const char *tp, const struct x509_st *ca);
  * (%PKI-6-CERTRET / CERTREJECT, or polling starts). */
 int  scep_client_enroll(const char *tp, const char *challenge, int with_serial, const char *ip);
 
+/* Fetch the CRL for trustpoint tp now and install it (core/crl.h): URL =
+ * the trustpoint's `crl query` URL if set, else the CDP URI of cert (NULL:
+ * of the trustpoint's identity certificate, else of its CA certificate),
+ * else SCEP GetCRL (PKIOperation messageType 22, issuerAndSerialNumber of
+ * the CA certificate).  The device lock is released during the exchange.
+ * 0 (also when the CRL fetched is older than the cached one, which stays)
+ * or PK_E* with a message; a failure logs %PKI-3-CRL_FETCH_FAIL and arms
+ * the CRL auto-download retry timer (scep/client_crl.c). */
+int  scep_client_crl_fetch(const char *tp, const struct x509_st *cert);
+
 /* For show: the RENEW (or auto-enroll SHADOW) instant, 0 if none. */
 tmr_ms scep_client_renew_date(pk_tp *t);
 struct scep_pending {
